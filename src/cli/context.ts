@@ -1,0 +1,55 @@
+/** What every command gets: its io, the global options, output and the database. */
+import type { Command } from 'commander';
+import { openDatabase, resolveDbPath, type Db } from '../core/staging/database.js';
+import { recordedRun, type RunContext } from '../core/staging/audit.js';
+import type { Outcome } from '../core/staging/audit.js';
+import type { CliIo } from './io.js';
+import type { GlobalOptions } from './options.js';
+import { Output } from './ui/output.js';
+
+export class CommandContext {
+  exitCode = 0;
+  constructor(
+    readonly io: CliIo,
+    readonly argv: readonly string[],
+  ) {}
+
+  globals(command: Command): GlobalOptions {
+    return command.optsWithGlobals() as GlobalOptions;
+  }
+
+  output(command: Command): Output {
+    return new Output(this.io, this.globals(command));
+  }
+
+  dbPath(command: Command): string {
+    const explicit = this.globals(command).db;
+    return resolveDbPath(explicit === undefined ? undefined : resolveFrom(this.io.cwd, explicit), { ...this.io.env, INVSYNC_DB: this.io.env.INVSYNC_DB ? resolveFrom(this.io.cwd, this.io.env.INVSYNC_DB) : undefined }) === ':memory:'
+      ? ':memory:'
+      : resolveFrom(this.io.cwd, explicit ?? this.io.env.INVSYNC_DB ?? 'invsync.db');
+  }
+
+  /** Opens the workspace database, runs `work` as one recorded transaction, closes. */
+  async withDatabase<T>(
+    command: Command,
+    options: { create: boolean },
+    work: (db: Db, run: RunContext) => Promise<T>,
+    outcomeOf?: (result: T) => { outcome: Outcome; exitCode: number },
+  ): Promise<T> {
+    const db = openDatabase(this.dbPath(command), { create: options.create });
+    try {
+      return await recordedRun(db, command.name(), this.argv, (run) => work(db, run), outcomeOf);
+    } finally {
+      db.close();
+    }
+  }
+
+  resolve(file: string): string {
+    return resolveFrom(this.io.cwd, file);
+  }
+}
+
+function resolveFrom(cwd: string, file: string): string {
+  if (file === ':memory:') return file;
+  return file.startsWith('/') ? file : `${cwd.replace(/\/$/, '')}/${file}`;
+}

@@ -1,0 +1,10 @@
+/** The invsync library: what the CLI (and scripts) call. */
+export * from './errors.js';
+export { KINDS, KIND_SPECS, type Kind } from './model/kinds.js';
+export { openDatabase, resolveDbPath, type Db } from './staging/database.js';
+export { recordedRun, type RunContext } from './staging/audit.js';
+export { loadFiles, type LoadOptions, type LoadResult } from './loaders/load.js';
+export { profileWorkspace, type ProfileResult } from './profile/profile.js';
+export { initWorkspace, type InitResult } from './workspace/init.js';
+export { runDemo, type DemoResult } from './demo.js';
+export { TOOL_VERSION } from './version.js';

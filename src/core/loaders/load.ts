@@ -1,0 +1,416 @@
+/**
+ * `load`: stage files of one kind. For each file: hash it, tell its format by its
+ * bytes, find each sheet's header, convert every row, and write rows and rejects
+ * with their provenance. Loading a file again (same path, or same bytes) replaces
+ * its earlier load. Runs inside the command's transaction; a failure leaves the
+ * staged data as it was.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { KIND_SPECS, isKind, KINDS, type Kind } from '../model/kinds.js';
+import type { Db } from '../staging/database.js';
+import type { RunContext } from '../staging/audit.js';
+import { BatchInserter, stagedColumns } from '../staging/store.js';
+import { EncodingMismatch, readDelimited, type Delimiter } from './csv.js';
+import { detectHeader, missingRequired, type HeaderPlan } from './header.js';
+import { EMPTY_MAP, readColumnMap, type ColumnMap } from './mapping.js';
+import { decideConventions, rowConverter, type Conventions } from './rows.js';
+import { readHead, sniffBytes, type Sniffed, type TextEncodingName } from './sniff.js';
+import type { RawRow, RawSheet, WorkbookSource } from './types.js';
+import { isBlank } from './values.js';
+import { readHtmlTables } from './html.js';
+import { readX12_846 } from './x12-846.js';
+import { readXls } from './xls/index.js';
+import { readXlsx } from './xlsx.js';
+
+export interface LoadOptions {
+  readonly files: readonly string[];
+  readonly kind: string;
+  readonly mapFile?: string;
+  readonly sheet?: string;
+  /** Called now and then with rows processed so far (for a progress line). */
+  readonly onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface LoadProgress {
+  readonly file: string;
+  readonly rows: number;
+}
+
+export interface SheetResult {
+  readonly name: string;
+  readonly headerRow?: number;
+  readonly mapped: Readonly<Record<string, string>>;
+  readonly unmapped: readonly string[];
+  readonly rowsStaged: number;
+  readonly rowsRejected: number;
+  readonly skipped?: string;
+}
+
+export interface FileResult {
+  readonly file: string;
+  readonly kind: Kind;
+  readonly sha256: string;
+  readonly format: string;
+  readonly encoding?: string;
+  readonly delimiter?: string;
+  readonly decimalSeparator?: string;
+  readonly dateOrder?: string;
+  readonly rowsRead: number;
+  readonly rowsStaged: number;
+  readonly rowsRejected: number;
+  readonly blankRows: number;
+  readonly rejectsByReason: Readonly<Record<string, number>>;
+  readonly sheets: readonly SheetResult[];
+  /** What this load replaced: "unchanged" (same bytes) or "changed" (same path, new bytes). */
+  readonly replaced?: { readonly previous: string; readonly how: 'unchanged' | 'changed' | 'same-content' };
+}
+
+export interface LoadResult {
+  readonly kind: Kind;
+  readonly files: readonly FileResult[];
+  /** Conservation: rows read = rows staged + rows rejected, per file and in total. */
+  readonly totals: { readonly rowsRead: number; readonly rowsStaged: number; readonly rowsRejected: number };
+}
+
+export async function loadFiles(db: Db, options: LoadOptions, run?: RunContext): Promise<LoadResult> {
+  if (!isKind(options.kind)) throw new UsageError(`unknown kind "${options.kind}"`, `--as takes one of: ${KINDS.join(', ')}`);
+  const kind = options.kind;
+  if (options.files.length === 0) throw new UsageError('no files to load');
+  const map = options.mapFile ? readColumnMap(options.mapFile, kind) : EMPTY_MAP;
+  const sheet = options.sheet ?? map.sheet;
+  const results: FileResult[] = [];
+  for (const file of options.files) {
+    results.push(await loadFile(db, kind, file, map, sheet, options.onProgress, run));
+  }
+  const totals = { rowsRead: 0, rowsStaged: 0, rowsRejected: 0 };
+  for (const r of results) {
+    totals.rowsRead += r.rowsRead;
+    totals.rowsStaged += r.rowsStaged;
+    totals.rowsRejected += r.rowsRejected;
+  }
+  return { kind, files: results, totals };
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function loadFile(
+  db: Db,
+  kind: Kind,
+  file: string,
+  map: ColumnMap,
+  sheet: string | undefined,
+  onProgress: LoadOptions['onProgress'],
+  run: RunContext | undefined,
+): Promise<FileResult> {
+  const display = file;
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError({ file: display }, code === 'ENOENT' ? 'no such file' : `cannot read (${code})`);
+  }
+  if (stat.isDirectory()) throw new InputError({ file: display }, 'is a folder, not a file');
+  const absolute = path.resolve(file);
+  const sha256 = await sha256File(file);
+  run?.addInput({ path: absolute, sha256 });
+  const sniffed = sniffBytes(readHead(file));
+  if (sniffed.format === 'empty') throw new InputError({ file: display }, 'the file is empty (0 bytes)');
+  if (sniffed.format === 'binary') {
+    throw new InputError(
+      { file: display },
+      sniffed.encoding === 'utf-16le' ? 'looks like UTF-16 text without a byte-order mark' : 'is not a text, xlsx, xls or X12 file (it holds binary bytes)',
+      sniffed.encoding === 'utf-16le' ? 'save it as UTF-8 (or CSV UTF-8 in Excel)' : 'export the data as xlsx or csv',
+    );
+  }
+
+  const replaced = replacePrevious(db, kind, absolute, sha256);
+  db.exec('SAVEPOINT load_file');
+  try {
+    let attempt = await stageSource(db, kind, file, absolute, sha256, stat.size, sniffed, map, sheet, onProgress, replaced);
+    if (attempt === 'retry-windows-1252') {
+      db.exec('ROLLBACK TO load_file');
+      attempt = await stageSource(db, kind, file, absolute, sha256, stat.size, { ...sniffed, encoding: 'windows-1252' }, map, sheet, onProgress, replaced);
+    }
+    db.exec('RELEASE load_file');
+    return attempt as FileResult;
+  } catch (err) {
+    db.exec('ROLLBACK TO load_file');
+    db.exec('RELEASE load_file');
+    throw err;
+  }
+}
+
+/** Removes an earlier load of the same file (same path, or the same bytes as this kind). */
+function replacePrevious(db: Db, kind: Kind, absolute: string, sha256: string): FileResult['replaced'] {
+  const previous = db
+    .prepare('SELECT id, path, sha256 FROM sources WHERE kind = ? AND (path = ? OR sha256 = ?) ORDER BY id')
+    .all(kind, absolute, sha256) as { id: number; path: string; sha256: string }[];
+  if (previous.length === 0) return undefined;
+  for (const p of previous) deleteSource(db, kind, p.id);
+  const first = previous[0]!;
+  const how = first.path !== absolute ? 'same-content' : first.sha256 === sha256 ? 'unchanged' : 'changed';
+  return { previous: `${first.path} (sha256 ${first.sha256.slice(0, 12)})`, how };
+}
+
+export function deleteSource(db: Db, kind: Kind, sourceId: number): void {
+  const sheets = db.prepare('SELECT id, first_row_id, last_row_id FROM source_sheets WHERE source_id = ?').all(sourceId) as {
+    id: number;
+    first_row_id: number | null;
+    last_row_id: number | null;
+  }[];
+  // A load's rows are one contiguous id range per sheet, so no index on sheet_id is needed.
+  const deleteRows = db.prepare(`DELETE FROM ${kind} WHERE id BETWEEN ? AND ? AND sheet_id = ?`);
+  for (const s of sheets) if (s.first_row_id !== null && s.last_row_id !== null) deleteRows.run(s.first_row_id, s.last_row_id, s.id);
+  db.prepare('DELETE FROM rejects WHERE sheet_id IN (SELECT id FROM source_sheets WHERE source_id = ?)').run(sourceId);
+  db.prepare('DELETE FROM source_sheets WHERE source_id = ?').run(sourceId);
+  db.prepare('DELETE FROM sources WHERE id = ?').run(sourceId);
+}
+
+function openSource(file: string, display: string, sniffed: Sniffed, sheet: string | undefined): WorkbookSource & { delimiter?: () => Delimiter } {
+  const readText = (): string => {
+    const bytes = fs.readFileSync(file).subarray(sniffed.bomLength ?? 0);
+    try {
+      return new TextDecoder(sniffed.encoding ?? 'utf-8', { fatal: sniffed.encoding === 'utf-8' }).decode(bytes);
+    } catch {
+      return new TextDecoder('windows-1252').decode(bytes);
+    }
+  };
+  switch (sniffed.format) {
+    case 'xlsx':
+      return readXlsx(file, { displayName: display, sheet });
+    case 'xls-biff8':
+    case 'xls-biff5':
+    case 'xls-biff4':
+    case 'xls-biff3':
+    case 'xls-biff2':
+      return readXls(fs.readFileSync(file), { displayName: display, sheet });
+    case 'html':
+      return readHtmlTables(readText(), { displayName: display, sheet });
+    case 'x12':
+      return readX12_846(readText(), { displayName: display, sheet });
+    default:
+      return readDelimited(file, { displayName: display, encoding: (sniffed.encoding ?? 'utf-8') as TextEncodingName, bomLength: sniffed.bomLength ?? 0 });
+  }
+}
+
+const SAMPLE_ROWS = 2000;
+
+async function stageSource(
+  db: Db,
+  kind: Kind,
+  file: string,
+  absolute: string,
+  sha256: string,
+  size: number,
+  sniffed: Sniffed,
+  map: ColumnMap,
+  sheetWanted: string | undefined,
+  onProgress: LoadOptions['onProgress'],
+  replaced: FileResult['replaced'],
+): Promise<FileResult | 'retry-windows-1252'> {
+  const display = file;
+  const source = openSource(file, display, sniffed, sheetWanted);
+  if (sniffed.format === 'x12' && kind !== 'wms') {
+    throw new InputError({ file: display }, `an X12 846 stock feed cannot be loaded as ${kind}`, 'load it with --as wms');
+  }
+  const sourceId = Number(
+    db
+      .prepare(
+        `INSERT INTO sources (kind, path, file_name, sha256, size_bytes, format, encoding, map_file, rows_read, rows_staged, rows_rejected, rows_skipped_blank, run_id, replaced_source)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, (SELECT max(id) FROM runs), ?)`,
+      )
+      .run(kind, absolute, path.basename(file), sha256, size, source.info.format, source.info.encoding ?? sniffed.encoding ?? null, map.file ?? null, replaced ? JSON.stringify(replaced) : null)
+      .lastInsertRowid,
+  );
+  const inserter = new BatchInserter(db, kind, stagedColumns(kind));
+  const insertReject = db.prepare('INSERT INTO rejects (sheet_id, row_no, column_name, reason_code, reason, raw) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertSheet = db.prepare(
+    'INSERT INTO source_sheets (source_id, name, header_row, headers, mapping, constants, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const finishSheet = db.prepare('UPDATE source_sheets SET rows_staged = ?, rows_rejected = ?, first_row_id = ?, last_row_id = ? WHERE id = ?');
+
+  const inserterHasUnit = KIND_SPECS[kind].columns.some((c) => c.type === 'quantity');
+  const sheets: SheetResult[] = [];
+  const rejectsByReason: Record<string, number> = {};
+  let rowsStaged = 0;
+  let rowsRejected = 0;
+  let blankRows = 0;
+  let conventionsSeen: Conventions | undefined;
+  const problems: { sheet: string; row?: number; message: string; hint?: string }[] = [];
+  let progressRows = 0;
+
+  try {
+    for await (const sheet of source.sheets()) {
+      const rows = rowIterator(sheet);
+      // Buffer the top of the sheet: the header is somewhere in it, and a sample of
+      // data rows decides the decimal separator and date order.
+      const head: RawRow[] = [];
+      let exhausted = false;
+      while (head.length < 60 + SAMPLE_ROWS) {
+        const next = await rows.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        head.push(next.value);
+      }
+      const header = detectHeader(head, kind, map, { file: display, sheet: sheet.name });
+      let plan: HeaderPlan | undefined;
+      if (header.ok) {
+        const missing = missingRequired(header.plan, kind);
+        if (missing) problems.push({ sheet: sheet.name, row: missing.rowNumber, message: missing.message, hint: missing.hint });
+        else plan = header.plan;
+      } else {
+        problems.push({ sheet: sheet.name, row: header.problem.rowNumber, message: header.problem.message, hint: header.problem.hint });
+      }
+      if (!plan) {
+        if (!exhausted) for (let n = await rows.next(); !n.done; n = await rows.next()) void n;
+        insertSheet.run(sourceId, sheet.name, null, '[]', '{}', '{}', `skipped: ${problems[problems.length - 1]!.message}`);
+        sheets.push({ name: sheet.name, mapped: {}, unmapped: [], rowsStaged: 0, rowsRejected: 0, skipped: problems[problems.length - 1]!.message });
+        continue;
+      }
+      const constants = Object.fromEntries(Object.entries(map.constants).filter(([c]) => !plan!.columns.some((m) => m.canonical === c)));
+      const sheetId = Number(
+        insertSheet
+          .run(
+            sourceId,
+            sheet.name,
+            plan.rowNumber,
+            JSON.stringify(plan.headers),
+            JSON.stringify(Object.fromEntries(plan.columns.map((c) => [c.canonical, c.header]))),
+            JSON.stringify(constants),
+            null,
+          )
+          .lastInsertRowid,
+      );
+      const dataRows = head.slice(plan.position + 1);
+      const conventions = decideConventions(dataRows, plan.columns, kind, {
+        decimal: map.decimal,
+        dateOrder: map.dateOrder,
+        fromMap: false,
+        delimiter: source.delimiter?.(),
+        date1904: source.info.date1904,
+      });
+      conventionsSeen ??= conventions;
+      const convert = rowConverter(kind, plan.columns, constants, conventions);
+      inserter.beginSegment();
+      let sheetStaged = 0;
+      let sheetRejected = 0;
+      const process = (row: RawRow): void => {
+        if (row.cells.length === 0 || row.cells.every(isBlank)) {
+          blankRows++;
+          return;
+        }
+        const outcome = convert(row);
+        const raw = JSON.stringify(row.cells);
+        if (outcome.kind === 'staged') {
+          inserter.add([sheetId, row.rowNumber, raw, ...outcome.values, ...(inserterHasUnit ? [outcome.unitInCell] : []), outcome.flags]);
+          sheetStaged++;
+        } else {
+          insertReject.run(sheetId, row.rowNumber, outcome.column ?? null, outcome.code, outcome.reason, raw);
+          rejectsByReason[outcome.code] = (rejectsByReason[outcome.code] ?? 0) + 1;
+          sheetRejected++;
+        }
+      };
+      for (const row of dataRows) process(row);
+      if (!exhausted) {
+        for (let next = await rows.next(); !next.done; next = await rows.next()) {
+          process(next.value);
+          if (++progressRows % 50_000 === 0) onProgress?.({ file: display, rows: rowsStaged + rowsRejected + sheetStaged + sheetRejected });
+        }
+      }
+      inserter.flush();
+      finishSheet.run(sheetStaged, sheetRejected, inserter.segmentFirstId ?? null, inserter.segmentLastId ?? null, sheetId);
+      rowsStaged += sheetStaged;
+      rowsRejected += sheetRejected;
+      sheets.push({
+        name: sheet.name,
+        headerRow: plan.rowNumber,
+        mapped: Object.fromEntries(plan.columns.map((c) => [c.canonical, c.header])),
+        unmapped: plan.unmapped,
+        rowsStaged: sheetStaged,
+        rowsRejected: sheetRejected,
+        skipped: sheetStaged + sheetRejected === 0 ? `no data rows below the header (row ${plan.rowNumber})` : undefined,
+      });
+      onProgress?.({ file: display, rows: rowsStaged + rowsRejected });
+    }
+  } catch (err) {
+    if (err instanceof EncodingMismatch && sniffed.encoding === 'utf-8') return 'retry-windows-1252';
+    throw err;
+  }
+
+  const usable = sheets.filter((s) => s.rowsStaged + s.rowsRejected > 0);
+  if (usable.length === 0) {
+    const withHeader = sheets.find((s) => s.headerRow !== undefined);
+    if (withHeader) {
+      throw new InputError({ file: display, sheet: withHeader.name, row: withHeader.headerRow }, 'has a header row but no data rows below it');
+    }
+    const problem = problems[0];
+    if (!problem) throw new InputError({ file: display, sheet: sheetWanted }, 'has no sheets with data');
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} other sheet${problems.length > 2 ? 's' : ''} likewise)` : '';
+    throw new InputError({ file: display, sheet: problem.sheet, row: problem.row }, `${problem.message}${more}`, problem.hint);
+  }
+  const delimiter = source.delimiter?.();
+  db.prepare(
+    'UPDATE sources SET rows_read = ?, rows_staged = ?, rows_rejected = ?, rows_skipped_blank = ?, delimiter = ?, decimal_separator = ?, date_order = ?, encoding = ? WHERE id = ?',
+  ).run(
+    rowsStaged + rowsRejected,
+    rowsStaged,
+    rowsRejected,
+    blankRows,
+    sniffed.format === 'csv' ? (delimiter ?? null) : null,
+    conventionsSeen ? `${conventionsSeen.decimal} (${conventionsSeen.decimalFrom})` : null,
+    conventionsSeen ? `${conventionsSeen.dateOrder} (${conventionsSeen.dateOrderFrom})` : null,
+    source.info.encoding ?? sniffed.encoding ?? null,
+    sourceId,
+  );
+  return {
+    file: display,
+    kind,
+    sha256,
+    format: source.info.format,
+    encoding: source.info.encoding ?? sniffed.encoding,
+    delimiter: sniffed.format === 'csv' ? delimiter : undefined,
+    decimalSeparator: conventionsSeen?.decimal,
+    dateOrder: conventionsSeen?.dateOrder,
+    rowsRead: rowsStaged + rowsRejected,
+    rowsStaged,
+    rowsRejected,
+    blankRows,
+    rejectsByReason,
+    sheets,
+    replaced,
+  };
+}
+
+/** One iterator over a sheet's rows, whichever way the reader hands them over. */
+function rowIterator(sheet: RawSheet): AsyncIterator<RawRow> {
+  if (sheet.batches) {
+    const batches = sheet.batches[Symbol.asyncIterator]();
+    let current: RawRow[] = [];
+    let at = 0;
+    return {
+      async next(): Promise<IteratorResult<RawRow>> {
+        while (at >= current.length) {
+          const b = await batches.next();
+          if (b.done) return { done: true, value: undefined };
+          current = b.value;
+          at = 0;
+        }
+        return { done: false, value: current[at++]! };
+      },
+    };
+  }
+  const rows = sheet.rows;
+  if (Symbol.asyncIterator in rows) return (rows as AsyncIterable<RawRow>)[Symbol.asyncIterator]();
+  const it = (rows as Iterable<RawRow>)[Symbol.iterator]();
+  return { next: async () => it.next() };
+}

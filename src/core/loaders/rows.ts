@@ -1,0 +1,235 @@
+/**
+ * Turning a data row into canonical values, or a reason it cannot be staged.
+ * The file-level conventions (decimal separator, day/month order) are decided once
+ * per sheet from a sample of its rows, never per row.
+ */
+import { excelSerialToIso, dateOrderEvidence, parseDateText, type DateOrder } from '../model/dates.js';
+import { KIND_SPECS, type ColumnSpec, type Kind } from '../model/kinds.js';
+import { columnName } from './csv.js';
+import type { MappedColumn } from './header.js';
+import type { Cell, RawRow } from './types.js';
+import {
+  cellText,
+  cleanText,
+  decimalEvidence,
+  isBlank,
+  parseCode,
+  parseDecimal,
+  parseQuantity,
+  splitBracketedCode,
+  type DecimalSeparator,
+} from './values.js';
+
+export interface Conventions {
+  decimal: DecimalSeparator;
+  /** How the decimal separator was decided: 'data', 'map', or 'default'. */
+  decimalFrom: 'data' | 'map' | 'default';
+  dateOrder: DateOrder;
+  dateOrderFrom: 'data' | 'map' | 'default';
+  date1904: boolean;
+}
+
+export type RowOutcome =
+  | { kind: 'staged'; values: (string | null)[]; unitInCell: string | null; flags: string | null }
+  | { kind: 'rejected'; column?: string; code: string; reason: string };
+
+const TOTAL_LABEL = /\b(?:grand\s*total|sub\s*-?total|totals?|sum|summe|gesamt(?:summe)?|totaal|totale|soma|suma|合计|总计|小计)\b|^Σ/i;
+
+/** Decides the conventions a sheet's values follow from a sample of its data rows. */
+export function decideConventions(
+  sample: readonly RawRow[],
+  columns: readonly MappedColumn[],
+  kind: Kind,
+  defaults: { decimal?: DecimalSeparator; dateOrder?: DateOrder; fromMap: boolean; delimiter?: string; date1904?: boolean },
+): Conventions {
+  const types = columnTypes(kind);
+  const numeric = columns.filter((c) => types.get(c.canonical) === 'decimal' || types.get(c.canonical) === 'quantity');
+  const dates = columns.filter((c) => types.get(c.canonical) === 'date');
+  let dot = 0;
+  let comma = 0;
+  let dmy = 0;
+  let mdy = 0;
+  for (const row of sample) {
+    for (const c of numeric) {
+      const cell = row.cells[c.index];
+      if (typeof cell !== 'string') continue;
+      const e = decimalEvidence(cell);
+      if (e === '.') dot++;
+      else if (e === ',') comma++;
+    }
+    for (const c of dates) {
+      const cell = row.cells[c.index];
+      if (typeof cell !== 'string') continue;
+      const e = dateOrderEvidence(cell);
+      if (e === 'dmy') dmy++;
+      else if (e === 'mdy') mdy++;
+    }
+  }
+  const conventions: Conventions = {
+    decimal: defaults.delimiter === ';' ? ',' : '.',
+    decimalFrom: 'default',
+    dateOrder: 'dmy',
+    dateOrderFrom: 'default',
+    date1904: defaults.date1904 ?? false,
+  };
+  if (defaults.decimal) Object.assign(conventions, { decimal: defaults.decimal, decimalFrom: 'map' });
+  else if (dot !== comma) Object.assign(conventions, { decimal: dot > comma ? '.' : ',', decimalFrom: 'data' });
+  if (defaults.dateOrder) Object.assign(conventions, { dateOrder: defaults.dateOrder, dateOrderFrom: 'map' });
+  else if (dmy !== mdy) Object.assign(conventions, { dateOrder: dmy > mdy ? 'dmy' : 'mdy', dateOrderFrom: 'data' });
+  return conventions;
+}
+
+function columnTypes(kind: Kind): Map<string, ColumnSpec['type']> {
+  return new Map(KIND_SPECS[kind].columns.map((c) => [c.name, c.type]));
+}
+
+const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+
+/**
+ * Builds the converter for one sheet: canonical values in KIND_SPECS column order.
+ * Prepared once per sheet so that the per-row work is a tight loop.
+ */
+export function rowConverter(
+  kind: Kind,
+  columns: readonly MappedColumn[],
+  constants: Readonly<Record<string, string>>,
+  conventions: Conventions,
+): (row: RawRow) => RowOutcome {
+  const spec = KIND_SPECS[kind];
+  const order = spec.columns.map((c) => c.name);
+  const slot = new Map(order.map((name, i) => [name, i]));
+  const byCanonical = new Map(columns.map((c) => [c.canonical, c]));
+  const plan = spec.columns.map((c) => ({ spec: c, mapped: byCanonical.get(c.name), constant: constants[c.name] }));
+  const keyGroups = spec.rowKeys.map((group) => group.map((name) => slot.get(name)!));
+  const skuSlot = slot.get('sku');
+  const descriptionSlot = slot.get('description');
+  const uomSlot = slot.get('uom');
+  const numericIndexes = columns
+    .filter((c) => {
+      const t = spec.columns.find((s) => s.name === c.canonical)?.type;
+      return t === 'decimal' || t === 'quantity';
+    })
+    .map((c) => c.index);
+  const textIndexes = columns.filter((c) => c.canonical !== 'uom' && c.canonical !== 'currency' && !numericIndexes.includes(c.index)).map((c) => c.index);
+  const { decimal, dateOrder, date1904 } = conventions;
+
+  return (row: RawRow): RowOutcome => {
+    const cells = row.cells;
+    const values: (string | null)[] = new Array(order.length).fill(null);
+    let flags: string[] | undefined;
+    let unitInCell: string | null = null;
+    for (let i = 0; i < plan.length; i++) {
+      const { spec: column, mapped, constant } = plan[i]!;
+      if (!mapped) {
+        if (constant !== undefined) values[i] = constant;
+        continue;
+      }
+      const cell: Cell | undefined = cells[mapped.index];
+      if (cell === null || cell === undefined) continue;
+      switch (column.type) {
+        case 'code': {
+          if (typeof cell === 'string') {
+            const c0 = cell.charCodeAt(0);
+            const cl = cell.charCodeAt(cell.length - 1);
+            if (c0 > 32 && c0 !== 160 && c0 !== 0xfeff && cl > 32 && cl !== 160 && !/[eE]/.test(cell)) {
+              values[i] = cell;
+              break;
+            }
+          }
+          const parsed = parseCode(cell);
+          if (!parsed.ok) return reject(mapped, 'bad_code', parsed.reason);
+          values[i] = parsed.value;
+          if (parsed.flags) (flags ??= []).push(...parsed.flags.map((f) => (column.name === 'sku' ? f : `${column.name}:${f}`)));
+          break;
+        }
+        case 'text': {
+          values[i] = typeof cell === 'string' ? cleanText(cell) || null : cleanText(cellText(cell)) || null;
+          break;
+        }
+        case 'decimal': {
+          if (typeof cell === 'string' && PLAIN_DECIMAL.test(cell) && (decimal === '.' || !cell.includes('.'))) {
+            values[i] = cell;
+            break;
+          }
+          const parsed = parseDecimal(cell, decimal);
+          if (!parsed.ok) return reject(mapped, `bad_${column.name}`, `${column.name} ${parsed.reason}`);
+          values[i] = parsed.value;
+          if (parsed.flags) (flags ??= []).push(...parsed.flags.map((f) => `${column.name}:${f}`));
+          break;
+        }
+        case 'quantity': {
+          if (typeof cell === 'string' && PLAIN_DECIMAL.test(cell) && (decimal === '.' || !cell.includes('.'))) {
+            values[i] = cell;
+            break;
+          }
+          const parsed = parseQuantity(cell, decimal);
+          if (!parsed.ok) return reject(mapped, `bad_${column.name}`, `${column.name} ${parsed.reason}`);
+          values[i] = parsed.value.qty;
+          if (parsed.flags) (flags ??= []).push(...parsed.flags.map((f) => `${column.name}:${f}`));
+          if (parsed.value.unit) unitInCell = parsed.value.unit;
+          break;
+        }
+        case 'date': {
+          if (isBlank(cell)) break;
+          if (typeof cell === 'object') {
+            values[i] = cell.iso;
+          } else if (typeof cell === 'number') {
+            const iso = excelSerialToIso(cell, date1904);
+            if (!iso) return reject(mapped, `bad_${column.name}`, `${column.name} ${cell} is not a date`);
+            values[i] = iso;
+          } else {
+            const parsed = parseDateText(cellText(cell), dateOrder);
+            if (!parsed.ok) return reject(mapped, `bad_${column.name}`, `${column.name} ${parsed.reason}`);
+            values[i] = parsed.iso;
+            if (parsed.ambiguous && conventions.dateOrderFrom === 'default') (flags ??= []).push(`${column.name}:date_order_ambiguous`);
+          }
+          break;
+        }
+      }
+    }
+    // "[FURN_0789] Individual Workplace": Odoo's display name carries the code.
+    if (skuSlot !== undefined) {
+      const sku = values[skuSlot];
+      if (sku && sku.charCodeAt(0) === 91 /* [ */) {
+        const split = splitBracketedCode(sku);
+        if (split) {
+          values[skuSlot] = split.code;
+          if (descriptionSlot !== undefined && !values[descriptionSlot] && split.name) values[descriptionSlot] = split.name;
+          (flags ??= []).push('sku_from_display_name');
+        }
+      }
+    }
+    if (unitInCell !== null && uomSlot !== undefined) {
+      const uom = values[uomSlot];
+      if (uom && uom.toLowerCase() !== unitInCell.toLowerCase()) {
+        const mapped = byCanonical.get('qty')!;
+        return reject(mapped, 'unit_conflict', `the quantity says "${unitInCell}" but the unit column says "${uom}"`);
+      }
+      if (!uom) values[uomSlot] = unitInCell;
+    }
+    for (const group of keyGroups) {
+      if (group.every((s) => values[s] === null)) return blankKey(row, group.map((s) => order[s]!));
+    }
+    return { kind: 'staged', values, unitInCell, flags: flags ? flags.join(',') : null };
+  };
+
+  function reject(mapped: MappedColumn, code: string, reason: string): RowOutcome {
+    return { kind: 'rejected', column: `${columnName(mapped.index)} (${mapped.header})`, code, reason };
+  }
+
+  /** A row without its key: a totals row, a section heading, or a data row missing its SKU. */
+  function blankKey(row: RawRow, names: string[]): RowOutcome {
+    const label = row.cells.find((c) => typeof c === 'string' && TOTAL_LABEL.test(c));
+    const hasNumbers = numericIndexes.some((i) => {
+      const c = row.cells[i];
+      return typeof c === 'number' || (typeof c === 'string' && parseDecimal(c, decimal).ok && !isBlank(c));
+    });
+    const hasText = textIndexes.some((i) => !isBlank(row.cells[i] ?? null));
+    if (hasNumbers && (label !== undefined || !hasText)) {
+      return { kind: 'rejected', code: 'totals_row', reason: `a totals row${label ? ` ("${cleanText(label as string)}")` : ' (no key, only numbers)'}, not stock` };
+    }
+    const words = row.cells.filter((c) => !isBlank(c)).map((c) => cellText(c));
+    const text = words.length ? `; the row reads "${words.join(' | ').slice(0, 80)}"` : '';
+    return { kind: 'rejected', column: names.join(' or '), code: `blank_${names.join('_or_')}`, reason: `no ${names.join(' or ')}${text}` };
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Office Open XML workbooks through exceljs's streaming WorkbookReader: rows arrive
+ * as the sheet XML is read, so memory stays flat for big files. Formula cells give
+ * their cached result, rich text its plain text, date-formatted numbers a DateCell.
+ * exceljs is loaded lazily so that commands that never read xlsx start fast.
+ */
+import { InputError } from '../errors.js';
+import type { Cell, DateCell, RawRow, RawSheet, ReadOptions, WorkbookSource } from './types.js';
+
+interface ExcelCellValueObject {
+  formula?: string;
+  sharedFormula?: string;
+  result?: unknown;
+  richText?: { text: string }[];
+  text?: unknown;
+  hyperlink?: string;
+  error?: string;
+}
+
+/** One exceljs cell value as a Cell. */
+export function toCell(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'boolean') return value;
+  if (value instanceof Date) return dateCell(value);
+  if (typeof value === 'object') {
+    const v = value as ExcelCellValueObject;
+    if (v.richText) return v.richText.map((r) => r.text).join('') || null;
+    if ('formula' in v || 'sharedFormula' in v || 'result' in v) {
+      const r = v.result;
+      if (r && typeof r === 'object' && 'error' in (r as object)) return String((r as { error: string }).error);
+      return toCell(r);
+    }
+    if (v.error !== undefined) return String(v.error);
+    if (v.text !== undefined) return toCell(v.text);
+  }
+  return String(value);
+}
+
+function dateCell(d: Date): DateCell | null {
+  if (Number.isNaN(d.getTime())) return null;
+  const iso = d.toISOString();
+  // exceljs gives UTC midnight for whole days; keep the time only when there is one.
+  const [date, time] = [iso.slice(0, 10), iso.slice(11, 19)];
+  return { kind: 'date', iso: time === '00:00:00' ? date : `${date}T${time}` };
+}
+
+interface StreamedRow {
+  number: number;
+  values: unknown[] | Record<string, unknown>;
+}
+
+interface StreamedWorksheet extends AsyncIterable<StreamedRow> {
+  name?: string;
+  id?: number;
+}
+
+export function readXlsx(file: string, options: ReadOptions): WorkbookSource {
+  return {
+    info: { format: 'xlsx' },
+    async *sheets() {
+      const ExcelJS = (await import('exceljs')).default;
+      const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+        sharedStrings: 'cache',
+        hyperlinks: 'ignore',
+        styles: 'cache',
+        worksheets: 'emit',
+        entries: 'emit',
+      } as never);
+      const names: string[] = [];
+      let found = false;
+      try {
+        for await (const ws of reader as unknown as AsyncIterable<StreamedWorksheet>) {
+          const name = sheetName(reader, ws);
+          names.push(name);
+          if (options.sheet !== undefined && !sheetMatches(name, options.sheet)) {
+            // drain: the zip is read in order, so a skipped sheet still has to be read through
+            for await (const _row of ws) void _row;
+            continue;
+          }
+          found = true;
+          yield { name, rows: rowsOf(ws, options.displayName, name) } satisfies RawSheet;
+        }
+      } catch (err) {
+        if (err instanceof InputError) throw err;
+        throw new InputError(
+          { file: options.displayName },
+          `not a readable xlsx workbook (${describeZipError(err)})`,
+          'the file may be truncated or damaged; open it in Excel or LibreOffice and save it again',
+        );
+      }
+      if (options.sheet !== undefined && !found) {
+        throw new InputError({ file: options.displayName }, `no sheet named "${options.sheet}"`, `sheets in this workbook: ${names.map((n) => `"${n}"`).join(', ')}`);
+      }
+    },
+  };
+}
+
+export function sheetMatches(name: string, wanted: string): boolean {
+  return name === wanted || name.toLowerCase() === wanted.toLowerCase();
+}
+
+function sheetName(reader: unknown, ws: StreamedWorksheet): string {
+  if (ws.name) return ws.name;
+  const model = (reader as { model?: { sheets?: { id: number; name: string }[] } }).model;
+  const match = model?.sheets?.find((s) => s.id === ws.id);
+  return match?.name ?? `Sheet${ws.id ?? ''}`;
+}
+
+async function* rowsOf(ws: StreamedWorksheet, file: string, sheet: string): AsyncGenerator<RawRow> {
+  try {
+    for await (const row of ws) {
+      const values = row.values;
+      const cells: Cell[] = [];
+      if (Array.isArray(values)) {
+        // exceljs rows are 1-based: values[0] is always empty
+        for (let c = 1; c < values.length; c++) cells.push(toCell(values[c]));
+      } else {
+        for (const [key, v] of Object.entries(values)) cells[Number(key) - 1] = toCell(v);
+        for (let c = 0; c < cells.length; c++) if (cells[c] === undefined) cells[c] = null;
+      }
+      yield { rowNumber: row.number, cells };
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError({ file, sheet }, `the sheet cannot be read (${describeZipError(err)})`, 'the file may be truncated or damaged; open it in Excel or LibreOffice and save it again');
+  }
+}
+
+function describeZipError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0]!.slice(0, 160);
+}

@@ -1,0 +1,111 @@
+/**
+ * Exact decimals as strings, with arithmetic on BigInt-scaled integers. Quantities
+ * and money never pass through binary floating point sums: a total equals the sum
+ * of its inputs to the last digit.
+ */
+
+/** "0012.500" → "12.5", "-0.0" → "0", ".5" → "0.5". Input must be a plain decimal. */
+export function canonicalDecimal(text: string): string {
+  let s = text.trim();
+  let negative = false;
+  if (s.startsWith('-')) {
+    negative = true;
+    s = s.slice(1);
+  } else if (s.startsWith('+')) {
+    s = s.slice(1);
+  }
+  let [int = '', frac = ''] = s.split('.');
+  int = int.replace(/^0+/, '') || '0';
+  frac = frac.replace(/0+$/, '');
+  const body = frac ? `${int}.${frac}` : int;
+  return negative && body !== '0' ? `-${body}` : body;
+}
+
+/**
+ * A double as a person reads it in Excel: at most 15 significant digits, no
+ * exponent, no float noise (0.1 + 0.2 → "0.3", 54398267125.00001 → "54398267125").
+ */
+export function numberToDecimal(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e15) return String(n === 0 ? 0 : n);
+  return expandExponent(n.toPrecision(15));
+}
+
+function expandExponent(text: string): string {
+  const m = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (!m) return canonicalDecimal(text);
+  const [, sign, int, frac = '', expText] = m;
+  const exp = Number(expText);
+  const digits = int! + frac;
+  const pointAt = int!.length + exp;
+  let body: string;
+  if (pointAt <= 0) body = `0.${'0'.repeat(-pointAt)}${digits}`;
+  else if (pointAt >= digits.length) body = digits + '0'.repeat(pointAt - digits.length);
+  else body = `${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
+  return canonicalDecimal(`${sign}${body}`);
+}
+
+/** A decimal as an integer count of 10^-scale units. */
+export interface Scaled {
+  readonly units: bigint;
+  readonly scale: number;
+}
+
+export function toScaled(text: string): Scaled {
+  const c = canonicalDecimal(text);
+  const negative = c.startsWith('-');
+  const [int, frac = ''] = (negative ? c.slice(1) : c).split('.');
+  const units = BigInt(int! + frac) * (negative ? -1n : 1n);
+  return { units, scale: frac.length };
+}
+
+export function fromScaled(value: Scaled): string {
+  const negative = value.units < 0n;
+  let digits = (negative ? -value.units : value.units).toString();
+  if (value.scale === 0) return canonicalDecimal(`${negative ? '-' : ''}${digits}`);
+  digits = digits.padStart(value.scale + 1, '0');
+  const int = digits.slice(0, digits.length - value.scale);
+  const frac = digits.slice(digits.length - value.scale);
+  return canonicalDecimal(`${negative ? '-' : ''}${int}.${frac}`);
+}
+
+function rescale(value: Scaled, scale: number): bigint {
+  return value.units * 10n ** BigInt(scale - value.scale);
+}
+
+export function addDecimals(a: string, b: string): string {
+  const x = toScaled(a);
+  const y = toScaled(b);
+  const scale = Math.max(x.scale, y.scale);
+  return fromScaled({ units: rescale(x, scale) + rescale(y, scale), scale });
+}
+
+/** An exact running total; add() any number of decimal strings. */
+export class DecimalSum {
+  private units = 0n;
+  private scale = 0;
+  add(text: string | null | undefined): this {
+    if (text === null || text === undefined || text === '') return this;
+    const v = toScaled(text);
+    if (v.scale > this.scale) {
+      this.units *= 10n ** BigInt(v.scale - this.scale);
+      this.scale = v.scale;
+    }
+    this.units += rescale(v, this.scale);
+    return this;
+  }
+  toString(): string {
+    return fromScaled({ units: this.units, scale: this.scale });
+  }
+}
+
+export function compareDecimals(a: string, b: string): number {
+  const x = toScaled(a);
+  const y = toScaled(b);
+  const scale = Math.max(x.scale, y.scale);
+  const d = rescale(x, scale) - rescale(y, scale);
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
+}
+
+export function isNegativeDecimal(text: string): boolean {
+  return canonicalDecimal(text).startsWith('-');
+}

@@ -1,0 +1,138 @@
+/**
+ * `profile`: data-quality findings per staged source, straight from the staging
+ * tables: rows staged, rejects by reason, blank SKUs, duplicate SKU spellings,
+ * unknown units, negative and non-numeric quantities, flags raised while loading.
+ */
+import { KIND_SPECS, type Kind } from '../model/kinds.js';
+import type { Db } from '../staging/database.js';
+import { isKnownUnit } from '../uom/spellings.js';
+
+export interface SourceProfile {
+  readonly kind: Kind;
+  readonly file: string;
+  readonly sha256: string;
+  readonly format: string;
+  readonly encoding: string | null;
+  readonly delimiter: string | null;
+  readonly rowsRead: number;
+  readonly rowsStaged: number;
+  readonly rowsRejected: number;
+  readonly rejectsByReason: Readonly<Record<string, number>>;
+  readonly blankSkus: number;
+  /** SKU spellings that collide once case, spaces and separators are ignored ("AB-100", "ab 100"). */
+  readonly duplicateSkuSpellings: readonly { key: string; spellings: readonly string[] }[];
+  /** Rows with the same SKU (and location/lot where the kind has them) more than once. */
+  readonly duplicateKeys: number;
+  readonly unknownUnits: readonly { unit: string; rows: number }[];
+  readonly negativeQuantities: number;
+  readonly zeroQuantities: number;
+  readonly nonNumericQuantities: number;
+  readonly flags: Readonly<Record<string, number>>;
+}
+
+export interface ProfileResult {
+  readonly sources: readonly SourceProfile[];
+  readonly totals: { readonly rowsRead: number; readonly rowsStaged: number; readonly rowsRejected: number };
+}
+
+/** The match key used to spot spellings of one SKU (cleansing refines it). */
+export function skuSpellingKey(sku: string): string {
+  return sku.normalize('NFKC').toUpperCase().replace(/[\s\-_./\\]+/g, '');
+}
+
+export function profileWorkspace(db: Db): ProfileResult {
+  const sources = db
+    .prepare('SELECT id, kind, path, sha256, format, encoding, delimiter, rows_read, rows_staged, rows_rejected FROM sources ORDER BY kind, path, id')
+    .all() as {
+    id: number;
+    kind: Kind;
+    path: string;
+    sha256: string;
+    format: string;
+    encoding: string | null;
+    delimiter: string | null;
+    rows_read: number;
+    rows_staged: number;
+    rows_rejected: number;
+  }[];
+  const profiles = sources.map((s) => profileSource(db, s));
+  const totals = { rowsRead: 0, rowsStaged: 0, rowsRejected: 0 };
+  for (const p of profiles) {
+    totals.rowsRead += p.rowsRead;
+    totals.rowsStaged += p.rowsStaged;
+    totals.rowsRejected += p.rowsRejected;
+  }
+  return { sources: profiles, totals };
+}
+
+function profileSource(
+  db: Db,
+  s: { id: number; kind: Kind; path: string; sha256: string; format: string; encoding: string | null; delimiter: string | null; rows_read: number; rows_staged: number; rows_rejected: number },
+): SourceProfile {
+  const spec = KIND_SPECS[s.kind];
+  const has = (c: string): boolean => spec.columns.some((x) => x.name === c);
+  const rows = `FROM ${s.kind} t JOIN source_sheets sh ON sh.id = t.sheet_id WHERE sh.source_id = ?`;
+  const rejectsByReason = Object.fromEntries(
+    (
+      db
+        .prepare('SELECT reason_code, count(*) AS n FROM rejects r JOIN source_sheets sh ON sh.id = r.sheet_id WHERE sh.source_id = ? GROUP BY reason_code ORDER BY reason_code')
+        .all(s.id) as { reason_code: string; n: number }[]
+    ).map((r) => [r.reason_code, r.n]),
+  );
+  const blankSkus = Object.entries(rejectsByReason)
+    .filter(([code]) => code.startsWith('blank_sku'))
+    .reduce((sum, [, n]) => sum + n, 0);
+
+  let duplicateSkuSpellings: { key: string; spellings: string[] }[] = [];
+  let duplicateKeys = 0;
+  if (has('sku')) {
+    const spellings = db.prepare(`SELECT DISTINCT t.sku AS sku ${rows} AND t.sku IS NOT NULL ORDER BY t.sku`).all(s.id) as { sku: string }[];
+    const groups = new Map<string, string[]>();
+    for (const { sku } of spellings) {
+      const key = skuSpellingKey(sku);
+      groups.set(key, [...(groups.get(key) ?? []), sku]);
+    }
+    duplicateSkuSpellings = [...groups].filter(([, list]) => list.length > 1).map(([key, list]) => ({ key, spellings: list }));
+    const keyColumns = ['sku', 'warehouse', 'location', 'lot', 'status', 'account', 'date', 'reference'].filter((c) => has(c) && !(s.kind === 'moves' && c !== 'sku' && c !== 'date' && c !== 'reference'));
+    if (s.kind !== 'moves') {
+      const key = keyColumns.map((c) => `t.${c}`).join(', ');
+      duplicateKeys = (db.prepare(`SELECT coalesce(sum(n - 1), 0) AS d FROM (SELECT count(*) AS n ${rows} GROUP BY ${key} HAVING count(*) > 1)`).get(s.id) as { d: number }).d;
+    }
+  }
+  const unknownUnits: { unit: string; rows: number }[] = [];
+  for (const column of ['uom', 'purchase_uom'].filter(has)) {
+    const units = db.prepare(`SELECT t.${column} AS unit, count(*) AS n ${rows} AND t.${column} IS NOT NULL GROUP BY t.${column} ORDER BY t.${column}`).all(s.id) as { unit: string; n: number }[];
+    for (const u of units) if (!isKnownUnit(u.unit)) unknownUnits.push({ unit: u.unit, rows: u.n });
+  }
+  let negativeQuantities = 0;
+  let zeroQuantities = 0;
+  if (has('qty')) {
+    const q = db.prepare(`SELECT sum(t.qty LIKE '-%') AS neg, sum(t.qty = '0') AS zero ${rows}`).get(s.id) as { neg: number | null; zero: number | null };
+    negativeQuantities = q.neg ?? 0;
+    zeroQuantities = q.zero ?? 0;
+  }
+  const nonNumericQuantities = rejectsByReason.bad_qty ?? 0;
+  const flags: Record<string, number> = {};
+  const flagRows = db.prepare(`SELECT t.flags AS flags, count(*) AS n ${rows} AND t.flags IS NOT NULL GROUP BY t.flags`).all(s.id) as { flags: string; n: number }[];
+  for (const f of flagRows) for (const flag of f.flags.split(',')) flags[flag] = (flags[flag] ?? 0) + f.n;
+  return {
+    kind: s.kind,
+    file: s.path,
+    sha256: s.sha256,
+    format: s.format,
+    encoding: s.encoding,
+    delimiter: s.delimiter,
+    rowsRead: s.rows_read,
+    rowsStaged: s.rows_staged,
+    rowsRejected: s.rows_rejected,
+    rejectsByReason,
+    blankSkus,
+    duplicateSkuSpellings,
+    duplicateKeys,
+    unknownUnits,
+    negativeQuantities,
+    zeroQuantities,
+    nonNumericQuantities,
+    flags: Object.fromEntries(Object.entries(flags).sort(([a], [b]) => a.localeCompare(b))),
+  };
+}
