@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import { InputError } from '../errors.js';
+import { chunkDecoder, InvalidEncoding } from './encoding.js';
 import type { TextEncodingName } from './sniff.js';
 import type { RawRow, RawSheet, ReadOptions, WorkbookSource } from './types.js';
 
@@ -208,13 +209,13 @@ export function columnName(index: number): string {
   return name;
 }
 
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 17;
 
 export function readDelimited(file: string, options: DelimitedOptions): WorkbookSource & { delimiter(): Delimiter } {
   let detected: Delimiter | undefined = options.delimiter;
   const where = { file: options.displayName };
   async function* batches(): AsyncGenerator<RawRow[]> {
-    const decoder = new TextDecoder(options.encoding, { fatal: options.encoding === 'utf-8', ignoreBOM: false });
+    const decoder = chunkDecoder(options.encoding);
     const stream = fs.createReadStream(file, { highWaterMark: CHUNK_BYTES, start: options.bomLength });
     let splitter: RecordSplitter | undefined;
     let out: RawRow[] = [];
@@ -223,9 +224,10 @@ export function readDelimited(file: string, options: DelimitedOptions): Workbook
     };
     const decode = (chunk?: Buffer): string => {
       try {
-        return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
-      } catch {
-        throw new EncodingMismatch(options.encoding);
+        return decoder.decode(chunk);
+      } catch (err) {
+        if (err instanceof InvalidEncoding) throw new EncodingMismatch(options.encoding);
+        throw err;
       }
     };
     try {

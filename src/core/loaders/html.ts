@@ -6,6 +6,7 @@
  */
 import { InputError } from '../errors.js';
 import type { Cell, RawRow, RawSheet, ReadOptions, WorkbookSource } from './types.js';
+import { WINDOWS_1252_HIGH_CONTROLS } from './encoding.js';
 
 export function readHtmlTables(text: string, opts: ReadOptions): WorkbookSource {
   const tables = parseTables(text);
@@ -131,7 +132,7 @@ function spanAttribute(value: string | undefined, max: number): number {
   return Math.min(n, max);
 }
 
-export function parseTables(html: string): ParsedTable[] {
+function parseTables(html: string): ParsedTable[] {
   const finished: TableBuilder[] = [];
   const open: TableBuilder[] = [];
   let tableCount = 0;
@@ -383,10 +384,8 @@ const NAMED_ENTITIES: ReadonlyMap<string, string> = (() => {
 })();
 
 /** Numeric references 128-159 mean Windows-1252 characters, as browsers read them. */
-const windows1252 = new TextDecoder('windows-1252');
-
 function decodeNumericReference(code: number): string {
-  if (code >= 0x80 && code <= 0x9f) return windows1252.decode(Uint8Array.of(code));
+  if (code >= 0x80 && code <= 0x9f) return WINDOWS_1252_HIGH_CONTROLS[code - 0x80];
   if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
   return String.fromCodePoint(code);
 }

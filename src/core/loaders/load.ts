@@ -9,17 +9,18 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
-import { KIND_SPECS, isKind, KINDS, type Kind } from '../model/kinds.js';
+import { isKind, KINDS, type Kind } from '../model/kinds.js';
 import type { Db } from '../staging/database.js';
 import type { RunContext } from '../staging/audit.js';
-import { BatchInserter, stagedColumns } from '../staging/store.js';
+import { BatchInserter } from '../staging/store.js';
 import { EncodingMismatch, readDelimited, type Delimiter } from './csv.js';
-import { detectHeader, missingRequired, type HeaderPlan } from './header.js';
+import { detectHeader, HEADER_SEARCH_ROWS, missingRequired, type HeaderPlan } from './header.js';
 import { EMPTY_MAP, readColumnMap, type ColumnMap } from './mapping.js';
 import { decideConventions, rowConverter, type Conventions } from './rows.js';
 import { readHead, sniffBytes, type Sniffed, type TextEncodingName } from './sniff.js';
 import type { RawRow, RawSheet, WorkbookSource } from './types.js';
 import { isBlank } from './values.js';
+import { decodeText } from './encoding.js';
 import { readHtmlTables } from './html.js';
 import { readX12_846 } from './x12-846.js';
 import { readXls } from './xls/index.js';
@@ -175,14 +176,7 @@ export function deleteSource(db: Db, kind: Kind, sourceId: number): void {
 }
 
 function openSource(file: string, display: string, sniffed: Sniffed, sheet: string | undefined): WorkbookSource & { delimiter?: () => Delimiter } {
-  const readText = (): string => {
-    const bytes = fs.readFileSync(file).subarray(sniffed.bomLength ?? 0);
-    try {
-      return new TextDecoder(sniffed.encoding ?? 'utf-8', { fatal: sniffed.encoding === 'utf-8' }).decode(bytes);
-    } catch {
-      return new TextDecoder('windows-1252').decode(bytes);
-    }
-  };
+  const readText = (): string => decodeText(fs.readFileSync(file).subarray(sniffed.bomLength ?? 0), sniffed.encoding ?? 'utf-8').text;
   switch (sniffed.format) {
     case 'xlsx':
       return readXlsx(file, { displayName: display, sheet });
@@ -230,14 +224,12 @@ async function stageSource(
       .run(kind, absolute, path.basename(file), sha256, size, source.info.format, source.info.encoding ?? sniffed.encoding ?? null, map.file ?? null, replaced ? JSON.stringify(replaced) : null)
       .lastInsertRowid,
   );
-  const inserter = new BatchInserter(db, kind, stagedColumns(kind));
   const insertReject = db.prepare('INSERT INTO rejects (sheet_id, row_no, column_name, reason_code, reason, raw) VALUES (?, ?, ?, ?, ?, ?)');
   const insertSheet = db.prepare(
     'INSERT INTO source_sheets (source_id, name, header_row, headers, mapping, constants, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const finishSheet = db.prepare('UPDATE source_sheets SET rows_staged = ?, rows_rejected = ?, first_row_id = ?, last_row_id = ? WHERE id = ?');
 
-  const inserterHasUnit = KIND_SPECS[kind].columns.some((c) => c.type === 'quantity');
   const sheets: SheetResult[] = [];
   const rejectsByReason: Record<string, number> = {};
   let rowsStaged = 0;
@@ -245,23 +237,13 @@ async function stageSource(
   let blankRows = 0;
   let conventionsSeen: Conventions | undefined;
   const problems: { sheet: string; row?: number; message: string; hint?: string }[] = [];
-  let progressRows = 0;
 
   try {
     for await (const sheet of source.sheets()) {
-      const rows = rowIterator(sheet);
+      const rows = new SheetRows(sheet);
       // Buffer the top of the sheet: the header is somewhere in it, and a sample of
       // data rows decides the decimal separator and date order.
-      const head: RawRow[] = [];
-      let exhausted = false;
-      while (head.length < 60 + SAMPLE_ROWS) {
-        const next = await rows.next();
-        if (next.done) {
-          exhausted = true;
-          break;
-        }
-        head.push(next.value);
-      }
+      const head = await rows.take(HEADER_SEARCH_ROWS * 2 + SAMPLE_ROWS);
       const header = detectHeader(head, kind, map, { file: display, sheet: sheet.name });
       let plan: HeaderPlan | undefined;
       if (header.ok) {
@@ -272,24 +254,16 @@ async function stageSource(
         problems.push({ sheet: sheet.name, row: header.problem.rowNumber, message: header.problem.message, hint: header.problem.hint });
       }
       if (!plan) {
-        if (!exhausted) for (let n = await rows.next(); !n.done; n = await rows.next()) void n;
-        insertSheet.run(sourceId, sheet.name, null, '[]', '{}', '{}', `skipped: ${problems[problems.length - 1]!.message}`);
-        sheets.push({ name: sheet.name, mapped: {}, unmapped: [], rowsStaged: 0, rowsRejected: 0, skipped: problems[problems.length - 1]!.message });
+        await rows.drain();
+        const why = problems[problems.length - 1]!.message;
+        insertSheet.run(sourceId, sheet.name, null, '[]', '{}', '{}', `skipped: ${why}`);
+        sheets.push({ name: sheet.name, mapped: {}, unmapped: [], rowsStaged: 0, rowsRejected: 0, skipped: why });
         continue;
       }
-      const constants = Object.fromEntries(Object.entries(map.constants).filter(([c]) => !plan!.columns.some((m) => m.canonical === c)));
+      const constants = Object.fromEntries(Object.entries(map.constants).filter(([c]) => !plan.columns.some((m) => m.canonical === c)));
+      const mapped = Object.fromEntries(plan.columns.map((c) => [c.canonical, c.header]));
       const sheetId = Number(
-        insertSheet
-          .run(
-            sourceId,
-            sheet.name,
-            plan.rowNumber,
-            JSON.stringify(plan.headers),
-            JSON.stringify(Object.fromEntries(plan.columns.map((c) => [c.canonical, c.header]))),
-            JSON.stringify(constants),
-            null,
-          )
-          .lastInsertRowid,
+        insertSheet.run(sourceId, sheet.name, plan.rowNumber, JSON.stringify(plan.headers), JSON.stringify(mapped), JSON.stringify(constants), null).lastInsertRowid,
       );
       const dataRows = head.slice(plan.position + 1);
       const conventions = decideConventions(dataRows, plan.columns, kind, {
@@ -300,41 +274,53 @@ async function stageSource(
         date1904: source.info.date1904,
       });
       conventionsSeen ??= conventions;
-      const convert = rowConverter(kind, plan.columns, constants, conventions);
-      inserter.beginSegment();
+      const { layout, convert } = rowConverter(kind, plan.columns, constants, conventions);
+      const inserter = new BatchInserter(db, kind, sheetId, [
+        'row_no',
+        'raw',
+        ...layout.columns,
+        ...(layout.hasUnitInCell ? ['qty_unit_in_cell'] : []),
+        'flags',
+      ]);
       let sheetStaged = 0;
       let sheetRejected = 0;
-      const process = (row: RawRow): void => {
-        if (row.cells.length === 0 || row.cells.every(isBlank)) {
+      const stage = (row: RawRow): void => {
+        const cells = row.cells;
+        if (cells.length === 0 || cells.every(isBlank)) {
           blankRows++;
           return;
         }
-        const outcome = convert(row);
-        const raw = JSON.stringify(row.cells);
+        const buffer = inserter.buffer;
+        const at = inserter.offset;
+        buffer[at] = row.rowNumber;
+        const outcome = convert(row, buffer, at + 1);
         if (outcome.kind === 'staged') {
-          inserter.add([sheetId, row.rowNumber, raw, ...outcome.values, ...(inserterHasUnit ? [outcome.unitInCell] : []), outcome.flags]);
+          inserter.commit();
           sheetStaged++;
         } else {
-          insertReject.run(sheetId, row.rowNumber, outcome.column ?? null, outcome.code, outcome.reason, raw);
+          insertReject.run(sheetId, row.rowNumber, outcome.column ?? null, outcome.code, outcome.reason, JSON.stringify(cells));
           rejectsByReason[outcome.code] = (rejectsByReason[outcome.code] ?? 0) + 1;
           sheetRejected++;
         }
       };
-      for (const row of dataRows) process(row);
-      if (!exhausted) {
-        for (let next = await rows.next(); !next.done; next = await rows.next()) {
-          process(next.value);
-          if (++progressRows % 50_000 === 0) onProgress?.({ file: display, rows: rowsStaged + rowsRejected + sheetStaged + sheetRejected });
+      for (const row of dataRows) stage(row);
+      let sinceProgress = 0;
+      for await (const batch of rows.rest()) {
+        for (const row of batch) stage(row);
+        sinceProgress += batch.length;
+        if (sinceProgress >= 20_000) {
+          sinceProgress = 0;
+          onProgress?.({ file: display, rows: rowsStaged + rowsRejected + sheetStaged + sheetRejected });
         }
       }
       inserter.flush();
-      finishSheet.run(sheetStaged, sheetRejected, inserter.segmentFirstId ?? null, inserter.segmentLastId ?? null, sheetId);
+      finishSheet.run(sheetStaged, sheetRejected, inserter.firstId ?? null, inserter.lastId ?? null, sheetId);
       rowsStaged += sheetStaged;
       rowsRejected += sheetRejected;
       sheets.push({
         name: sheet.name,
         headerRow: plan.rowNumber,
-        mapped: Object.fromEntries(plan.columns.map((c) => [c.canonical, c.header])),
+        mapped,
         unmapped: plan.unmapped,
         rowsStaged: sheetStaged,
         rowsRejected: sheetRejected,
@@ -391,26 +377,58 @@ async function stageSource(
   };
 }
 
-/** One iterator over a sheet's rows, whichever way the reader hands them over. */
-function rowIterator(sheet: RawSheet): AsyncIterator<RawRow> {
-  if (sheet.batches) {
-    const batches = sheet.batches[Symbol.asyncIterator]();
-    let current: RawRow[] = [];
-    let at = 0;
-    return {
-      async next(): Promise<IteratorResult<RawRow>> {
-        while (at >= current.length) {
-          const b = await batches.next();
-          if (b.done) return { done: true, value: undefined };
-          current = b.value;
-          at = 0;
-        }
-        return { done: false, value: current[at++]! };
-      },
-    };
+/** A sheet's rows, whichever way the reader hands them over: the head one by one, the rest in batches. */
+class SheetRows {
+  private readonly batches?: AsyncIterator<RawRow[]>;
+  private readonly single?: AsyncIterator<RawRow> | Iterator<RawRow>;
+  private carry: RawRow[] = [];
+
+  constructor(sheet: RawSheet) {
+    if (sheet.batches) this.batches = sheet.batches[Symbol.asyncIterator]();
+    else if (Symbol.asyncIterator in sheet.rows) this.single = (sheet.rows as AsyncIterable<RawRow>)[Symbol.asyncIterator]();
+    else this.single = (sheet.rows as Iterable<RawRow>)[Symbol.iterator]();
   }
-  const rows = sheet.rows;
-  if (Symbol.asyncIterator in rows) return (rows as AsyncIterable<RawRow>)[Symbol.asyncIterator]();
-  const it = (rows as Iterable<RawRow>)[Symbol.iterator]();
-  return { next: async () => it.next() };
+
+  private async nextBatch(): Promise<RawRow[] | undefined> {
+    if (this.carry.length) {
+      const batch = this.carry;
+      this.carry = [];
+      return batch;
+    }
+    if (this.batches) {
+      const b = await this.batches.next();
+      return b.done ? undefined : b.value;
+    }
+    const batch: RawRow[] = [];
+    while (batch.length < 1000) {
+      const r = await this.single!.next();
+      if (r.done) break;
+      batch.push(r.value);
+    }
+    return batch.length ? batch : undefined;
+  }
+
+  async take(count: number): Promise<RawRow[]> {
+    const out: RawRow[] = [];
+    while (out.length < count) {
+      const batch = await this.nextBatch();
+      if (!batch) break;
+      const room = count - out.length;
+      if (batch.length > room) {
+        out.push(...batch.slice(0, room));
+        this.carry = batch.slice(room);
+      } else {
+        out.push(...batch);
+      }
+    }
+    return out;
+  }
+
+  async *rest(): AsyncGenerator<RawRow[]> {
+    for (let b = await this.nextBatch(); b; b = await this.nextBatch()) yield b;
+  }
+
+  async drain(): Promise<void> {
+    for await (const _batch of this.rest()) void _batch;
+  }
 }

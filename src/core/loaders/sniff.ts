@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import type { FileFormat } from './types.js';
+import { decodeText } from './encoding.js';
 import { sniffXlsKind } from './xls/index.js';
 
 export interface Sniffed {
@@ -41,7 +42,7 @@ export function sniffBytes(head: Buffer): Sniffed {
 }
 
 function textFormat(head: Buffer, encoding: TextEncodingName, bomLength: number): Sniffed {
-  const text = new TextDecoder(encoding).decode(head.subarray(bomLength, Math.min(head.length, 4096)));
+  const text = decodeText(head.subarray(bomLength, Math.min(head.length, 4096)), encoding === 'utf-8' ? 'windows-1252' : encoding).text;
   const start = text.trimStart();
   if (/^ISA./.test(start)) return { format: 'x12', encoding, bomLength };
   if (/^(?:<!doctype html|<html|<table|<\?xml[^>]*>\s*<html|<meta|<head)/i.test(start)) return { format: 'html', encoding, bomLength };

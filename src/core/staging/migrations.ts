@@ -12,7 +12,13 @@ export interface Migration {
   readonly sql: string;
 }
 
-/** Columns of a staged table: provenance, raw values, canonical values, flags. */
+/**
+ * Columns of a staged table: provenance (sheet → source file and SHA-256, row
+ * number), canonical values, flags, and `raw`: the cells as read that the canonical
+ * columns do not reproduce exactly, as a JSON object keyed by 0-based column index
+ * (NULL when every cell is reproduced). Cells = raw ∪ mapped canonical values, so the
+ * row as read is always recoverable (see staging/provenance.ts) at half the bytes.
+ */
 function stagedTable(kind: Kind): string {
   const columns = KIND_SPECS[kind].columns.map((c) => `  ${c.name} TEXT`);
   const extra =
@@ -23,7 +29,7 @@ function stagedTable(kind: Kind): string {
   id INTEGER PRIMARY KEY,
   sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
   row_no INTEGER NOT NULL,
-  raw TEXT NOT NULL,
+  raw TEXT,
 ${[...columns, ...extra].join(',\n')},
   flags TEXT
 ) STRICT;`;

@@ -1,72 +1,67 @@
 /**
- * Writing staged rows and rejects: multi-row INSERT statements prepared once per
- * table (a prepared single-row INSERT per row costs about 3x the raw import floor).
+ * Writing staged rows: multi-row INSERT statements prepared once per sheet over
+ * just the columns that sheet fills (a prepared single-row INSERT per row costs
+ * about 3x the raw import floor; every bound parameter counts on a million rows).
+ * Callers write a row's values straight into `buffer` at `offset` and call commit().
  */
 import { KIND_SPECS, type Kind } from '../model/kinds.js';
 import type { Db } from './database.js';
 
 /** Rows per multi-row INSERT: large enough to amortise the call, well under SQLite's 32,766 parameters. */
-const ROWS_PER_STATEMENT = 256;
+const ROWS_PER_STATEMENT = 128;
 
-export function stagedColumns(kind: Kind): string[] {
-  const spec = KIND_SPECS[kind];
-  const columns = ['sheet_id', 'row_no', 'raw', ...spec.columns.map((c) => c.name)];
-  if (spec.columns.some((c) => c.type === 'quantity')) columns.push('qty_unit_in_cell');
-  columns.push('flags');
-  return columns;
-}
+type RunStatement = { run(...params: unknown[]): { lastInsertRowid: number | bigint; changes: number } };
 
-function insertSql(table: string, columns: readonly string[], rows: number): string {
-  const one = `(${columns.map(() => '?').join(',')})`;
-  return `INSERT INTO ${table} (${columns.join(',')}) VALUES ${Array.from({ length: rows }, () => one).join(',')}`;
-}
-
-/** Buffers rows and writes them in multi-row INSERTs; call flush() at the end. */
 export class BatchInserter {
-  private readonly many;
-  private readonly single;
+  private readonly many: RunStatement;
+  private readonly single: RunStatement;
   private readonly width: number;
-  private buffer: unknown[] = [];
+  /** The parameters of the next INSERT; a row's values go at `offset`. */
+  readonly buffer: unknown[];
   private pending = 0;
-  /** Row ids written since the last beginSegment(): one contiguous range per segment. */
-  segmentFirstId: number | undefined;
-  segmentLastId: number | undefined;
+  /** Row ids written: one contiguous range (a reload deletes by range). */
+  firstId: number | undefined;
+  lastId: number | undefined;
   inserted = 0;
 
-  constructor(db: Db, table: string, columns: readonly string[]) {
+  /**
+   * @param sheetId written as a literal (it is an integer this process made), one parameter less per row
+   * @param columns the staged columns after sheet_id, in the order callers fill them
+   */
+  constructor(db: Db, kind: Kind, sheetId: number, columns: readonly string[]) {
+    if (!Number.isSafeInteger(sheetId)) throw new Error('sheet id must be an integer');
+    const known = new Set(['row_no', 'raw', 'qty_unit_in_cell', 'flags', ...KIND_SPECS[kind].columns.map((c) => c.name)]);
+    for (const c of columns) if (!known.has(c)) throw new Error(`unknown staged column ${c}`);
     this.width = columns.length;
-    this.many = db.prepare(insertSql(table, columns, ROWS_PER_STATEMENT));
-    this.single = db.prepare(insertSql(table, columns, 1));
+    const one = `(${sheetId},${columns.map(() => '?').join(',')})`;
+    const sql = (rows: number): string => `INSERT INTO ${kind} (sheet_id,${columns.join(',')}) VALUES ${Array.from({ length: rows }, () => one).join(',')}`;
+    this.many = db.prepare(sql(ROWS_PER_STATEMENT));
+    this.single = db.prepare(sql(1));
+    this.buffer = new Array(ROWS_PER_STATEMENT * this.width).fill(null);
   }
 
-  /** Adds one row; `values` must have one entry per column, in order. */
-  add(values: readonly unknown[]): void {
-    for (let i = 0; i < this.width; i++) this.buffer.push(values[i] ?? null);
-    if (++this.pending === ROWS_PER_STATEMENT) this.write(this.many, this.buffer);
+  /** Where the next row's first value goes. */
+  get offset(): number {
+    return this.pending * this.width;
   }
 
-  /** Flushes, then starts a new id range (one per sheet, so that a reload can delete by range). */
-  beginSegment(): void {
-    this.flush();
-    this.segmentFirstId = undefined;
-    this.segmentLastId = undefined;
+  /** The row written at `offset` is complete. */
+  commit(): void {
+    if (++this.pending === ROWS_PER_STATEMENT) {
+      this.record(this.many.run(...this.buffer));
+      this.pending = 0;
+    }
   }
 
   flush(): void {
-    for (let r = 0; r < this.pending; r++) this.write(this.single, this.buffer.slice(r * this.width, (r + 1) * this.width), false);
-    this.buffer = [];
+    for (let r = 0; r < this.pending; r++) this.record(this.single.run(...this.buffer.slice(r * this.width, (r + 1) * this.width)));
     this.pending = 0;
   }
 
-  private write(statement: { run(...params: unknown[]): { lastInsertRowid: number | bigint; changes: number } }, params: unknown[], reset = true): void {
-    const info = statement.run(...params);
+  private record(info: { lastInsertRowid: number | bigint; changes: number }): void {
     const last = Number(info.lastInsertRowid);
-    this.segmentFirstId ??= last - info.changes + 1;
-    this.segmentLastId = last;
+    this.firstId ??= last - info.changes + 1;
+    this.lastId = last;
     this.inserted += info.changes;
-    if (reset) {
-      this.buffer = [];
-      this.pending = 0;
-    }
   }
 }

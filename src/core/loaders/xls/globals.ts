@@ -168,7 +168,8 @@ function collectGlobals(
     }
   }
 
-  const encoding = encodingForCodePage(codePage);
+  // BIFF8 text is Unicode whatever the code page says; without a CODEPAGE record say so.
+  const encoding = encodingForCodePage(codePage ?? (version === 8 ? 1200 : undefined));
   const formatIsDate = new Map<number, boolean>();
   for (const format of formats) {
     formatIsDate.set(format.id, isDateFormatString(readFormatString(format.raw, version, encoding)));

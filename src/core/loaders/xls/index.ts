@@ -8,7 +8,7 @@ import { InputError, InvsyncError } from '../../errors.js';
 import type { FileFormat, RawSheet, ReadOptions, WorkbookSource } from '../types.js';
 import { readBof, readGlobals, UnsupportedBiffError, type BiffVersion, type SheetEntry, type WorkbookGlobals } from './globals.js';
 import { BOF_IDS, CorruptBiffError, Rec } from './records.js';
-import { readWorksheet } from './sheet.js';
+import { readWorksheet, type WorksheetContent } from './sheet.js';
 
 const OLE_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
@@ -70,7 +70,7 @@ export function readXls(bytes: Buffer, opts: ReadOptions): WorkbookSource {
     info: { format, encoding: globals.encoding.name, date1904: globals.date1904 },
     async *sheets(): AsyncIterable<RawSheet> {
       for (const sheet of selected) {
-        let content;
+        let content: WorksheetContent;
         try {
           content = readWorksheet(located.stream, sheet.offset, globals);
         } catch (error) {

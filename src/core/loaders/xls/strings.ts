@@ -2,6 +2,7 @@
  * Text in BIFF: 8-bit byte strings in the workbook's code page (BIFF2-BIFF5), and
  * BIFF8 Unicode strings, either inline or in the shared string table (SST).
  */
+import { decodeWindows1252 } from '../encoding.js';
 import { CorruptBiffError, RecordReader, type BiffRecord } from './records.js';
 
 /** Code page ids that a CODEPAGE record may hold → WHATWG encoding labels Node can decode. */
@@ -58,6 +59,8 @@ export function encodingForCodePage(codePage: number | undefined): TextEncoding 
 }
 
 function makeEncoding(name: string, decoderLabel: string): TextEncoding {
+  if (decoderLabel === 'windows-1252') return { name, decodeBytes: decodeWindows1252 };
+  if (decoderLabel === 'iso-8859-1') return { name, decodeBytes: (bytes) => Buffer.from(bytes).toString('latin1') };
   const decoder = new TextDecoder(decoderLabel);
   return { name, decodeBytes: (bytes) => decoder.decode(bytes) };
 }
