@@ -73,11 +73,23 @@ export function detectHeader(rows: readonly RawRow[], kind: Kind, map: ColumnMap
   if (map.headerRow !== undefined && !best) {
     return { ok: false, problem: { rowNumber: map.headerRow, message: `the mapping file says the header is row ${map.headerRow}, but no known column name is there` } };
   }
+  if (!best && mapHeaders.size > 0) {
+    const [canonical, wanted] = Object.entries(map.columns)[0]!;
+    const firstRow = rows.find((r) => !r.cells.every(isBlank));
+    return {
+      ok: false,
+      problem: {
+        rowNumber: firstRow?.rowNumber,
+        message: `the mapping file maps ${canonical} to ${wanted.map((w) => `"${w}"`).join(' or ')}, but no row in the first ${HEADER_SEARCH_ROWS} has such a header`,
+        hint: firstRow ? `the first row reads: ${quoteList(firstRow.cells.filter((c) => !isBlank(c)).map((c) => cellText(c)))}` : undefined,
+      },
+    };
+  }
   if (!best) {
     return {
       ok: false,
       problem: {
-        message: `no header row found in the first ${HEADER_SEARCH_ROWS} rows (no cell names a ${kind} column such as ${spec.required.map((g) => g.join(' or ')).join(', ')})`,
+        message: `no header row found in the first ${HEADER_SEARCH_ROWS} rows (no cell names a column of kind ${kind}, such as ${spec.required.map((g) => g.join(' or ')).join(', ')})`,
         hint: 'name the columns with --map FILE (see `invsync load --help`)',
       },
     };
@@ -162,10 +174,10 @@ function duplicateMappedHeader(
 }
 
 /** The message for a missing required column: headers seen and what would have matched. */
-export function missingRequired(plan: HeaderPlan, kind: Kind): HeaderProblem | undefined {
+export function missingRequired(plan: HeaderPlan, kind: Kind, constants: readonly string[] = []): HeaderProblem | undefined {
   const spec = KIND_SPECS[kind];
   const index = synonymIndex(kind, spec.columns.map((c) => c.name));
-  const have = new Set(plan.columns.map((c) => c.canonical));
+  const have = new Set([...plan.columns.map((c) => c.canonical), ...constants]);
   const missing = spec.required.filter((group) => !group.some((c) => have.has(c)));
   if (missing.length === 0) return undefined;
   const wanted = missing.map((g) => g.join(' or ')).join(', ');

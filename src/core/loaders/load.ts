@@ -226,7 +226,7 @@ async function stageSource(
   );
   const insertReject = db.prepare('INSERT INTO rejects (sheet_id, row_no, column_name, reason_code, reason, raw) VALUES (?, ?, ?, ?, ?, ?)');
   const insertSheet = db.prepare(
-    'INSERT INTO source_sheets (source_id, name, header_row, headers, mapping, constants, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO source_sheets (source_id, name, header_row, headers, mapping, mapped_columns, constants, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const finishSheet = db.prepare('UPDATE source_sheets SET rows_staged = ?, rows_rejected = ?, first_row_id = ?, last_row_id = ? WHERE id = ?');
 
@@ -247,7 +247,7 @@ async function stageSource(
       const header = detectHeader(head, kind, map, { file: display, sheet: sheet.name });
       let plan: HeaderPlan | undefined;
       if (header.ok) {
-        const missing = missingRequired(header.plan, kind);
+        const missing = missingRequired(header.plan, kind, Object.keys(map.constants));
         if (missing) problems.push({ sheet: sheet.name, row: missing.rowNumber, message: missing.message, hint: missing.hint });
         else plan = header.plan;
       } else {
@@ -256,14 +256,25 @@ async function stageSource(
       if (!plan) {
         await rows.drain();
         const why = problems[problems.length - 1]!.message;
-        insertSheet.run(sourceId, sheet.name, null, '[]', '{}', '{}', `skipped: ${why}`);
+        insertSheet.run(sourceId, sheet.name, null, '[]', '{}', '{}', '{}', `skipped: ${why}`);
         sheets.push({ name: sheet.name, mapped: {}, unmapped: [], rowsStaged: 0, rowsRejected: 0, skipped: why });
         continue;
       }
       const constants = Object.fromEntries(Object.entries(map.constants).filter(([c]) => !plan.columns.some((m) => m.canonical === c)));
       const mapped = Object.fromEntries(plan.columns.map((c) => [c.canonical, c.header]));
       const sheetId = Number(
-        insertSheet.run(sourceId, sheet.name, plan.rowNumber, JSON.stringify(plan.headers), JSON.stringify(mapped), JSON.stringify(constants), null).lastInsertRowid,
+        insertSheet
+          .run(
+            sourceId,
+            sheet.name,
+            plan.rowNumber,
+            JSON.stringify(plan.headers),
+            JSON.stringify(mapped),
+            JSON.stringify(Object.fromEntries(plan.columns.map((c) => [c.canonical, c.index]))),
+            JSON.stringify(constants),
+            null,
+          )
+          .lastInsertRowid,
       );
       const dataRows = head.slice(plan.position + 1);
       const conventions = decideConventions(dataRows, plan.columns, kind, {

@@ -129,6 +129,7 @@ export function rowConverter(
   const skuSlot = slot.get('sku');
   const descriptionSlot = slot.get('description');
   const uomSlot = slot.get('uom');
+  const filledSlots = [uomSlot, descriptionSlot].filter((i): i is number => i !== undefined);
   const numericIndexes = columns
     .filter((c) => {
       const t = spec.columns.find((s) => s.name === c.canonical)?.type;
@@ -258,6 +259,12 @@ export function rowConverter(
       const s = slotOfCell[c];
       if (s !== undefined && values[base + s] === cell) continue;
       (remainder ??= {})[c] = cell;
+    }
+    // A value filled in from another cell ("12 pcs" → uom, "[CODE] Name" → description)
+    // must not be taken for a cell of its own when the row is rebuilt.
+    for (const filled of filledSlots) {
+      const cellIndex = plan[filled]!.mapped?.index;
+      if (cellIndex !== undefined && values[base + filled] !== null && isBlank(cells[cellIndex] ?? null)) (remainder ??= {})[cellIndex] = null;
     }
     values[offset] = remainder ? JSON.stringify(remainder) : null;
     return STAGED;

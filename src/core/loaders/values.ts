@@ -131,7 +131,7 @@ export function parseDecimal(cell: Cell, decimal: DecimalSeparator): Parsed<stri
   if (typeof cell === 'boolean') return { ok: false, reason: `${cellText(cell)} is not a number` };
   if (cell === null || typeof cell === 'object') return { ok: false, reason: `a date (${cell?.iso}) is not a number` };
   const text = cleanText(cell);
-  if (/^(?:-|–|—|n\/?a|#N\/A|null|none)$/i.test(text)) return { ok: true, value: null, flags: ['placeholder'] };
+  if (/^(?:-|–|—|n\/a|na|null|none)$/i.test(text)) return { ok: true, value: null, flags: ['placeholder'] };
   if (text.startsWith('#')) return { ok: false, reason: `Excel error value ${text}` };
   const parsed = parseDecimalText(text, decimal);
   return parsed.ok ? { ok: true, value: parsed.value } : parsed;
@@ -157,7 +157,8 @@ export function parseQuantity(cell: Cell, decimal: DecimalSeparator): Parsed<Qua
   const plain = parseDecimal(text, decimal);
   if (plain.ok) return { ok: true, value: { qty: plain.value }, flags: plain.flags };
   const m = QTY_WITH_UNIT.exec(text);
-  if (m) {
+  // "2x6" is arithmetic left to the reader, not "2" of a unit "x6".
+  if (m && !/^[x×*]\s*\d/i.test(m[2]!)) {
     const number = parseDecimalText(m[1]!, decimal);
     if (number.ok) return { ok: true, value: { qty: number.value, unit: m[2]!.trim() } };
   }

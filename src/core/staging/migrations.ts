@@ -4,7 +4,6 @@
  * end; never edit one that has shipped. `schema.sql` beside this file is a snapshot
  * of the result that a test keeps current, so a schema change shows as a diff.
  */
-import { KIND_SPECS, KINDS, type Kind } from '../model/kinds.js';
 
 export interface Migration {
   readonly version: number;
@@ -13,28 +12,13 @@ export interface Migration {
 }
 
 /**
- * Columns of a staged table: provenance (sheet → source file and SHA-256, row
+ * Migration 1. Each kind's table has its canonical columns (model/kinds.ts, in
+ * that order) and: provenance (sheet → source file and SHA-256, row
  * number), canonical values, flags, and `raw`: the cells as read that the canonical
  * columns do not reproduce exactly, as a JSON object keyed by 0-based column index
  * (NULL when every cell is reproduced). Cells = raw ∪ mapped canonical values, so the
  * row as read is always recoverable (see staging/provenance.ts) at half the bytes.
  */
-function stagedTable(kind: Kind): string {
-  const columns = KIND_SPECS[kind].columns.map((c) => `  ${c.name} TEXT`);
-  const extra =
-    KIND_SPECS[kind].columns.some((c) => c.type === 'quantity')
-      ? ['  qty_unit_in_cell TEXT']
-      : [];
-  return `CREATE TABLE ${kind} (
-  id INTEGER PRIMARY KEY,
-  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
-  row_no INTEGER NOT NULL,
-  raw TEXT,
-${[...columns, ...extra].join(',\n')},
-  flags TEXT
-) STRICT;`;
-}
-
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -84,6 +68,7 @@ CREATE TABLE source_sheets (
   header_row INTEGER,
   headers TEXT NOT NULL,
   mapping TEXT NOT NULL,
+  mapped_columns TEXT NOT NULL DEFAULT '{}',
   constants TEXT NOT NULL DEFAULT '{}',
   rows_staged INTEGER NOT NULL DEFAULT 0,
   rows_rejected INTEGER NOT NULL DEFAULT 0,
@@ -93,7 +78,128 @@ CREATE TABLE source_sheets (
 ) STRICT;
 CREATE INDEX source_sheets_by_source ON source_sheets(source_id);
 
-${KINDS.map(stagedTable).join('\n\n')}
+CREATE TABLE items (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  sku TEXT,
+  description TEXT,
+  uom TEXT,
+  purchase_uom TEXT,
+  pack_size TEXT,
+  category TEXT,
+  unit_cost TEXT,
+  barcode TEXT,
+  tracking TEXT,
+  weight TEXT,
+  flags TEXT
+) STRICT;
+
+CREATE TABLE locations (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  location TEXT,
+  parent TEXT,
+  warehouse TEXT,
+  usage TEXT,
+  barcode TEXT,
+  description TEXT,
+  flags TEXT
+) STRICT;
+
+CREATE TABLE erp (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  sku TEXT,
+  warehouse TEXT,
+  location TEXT,
+  lot TEXT,
+  qty TEXT,
+  uom TEXT,
+  unit_cost TEXT,
+  value TEXT,
+  status TEXT,
+  description TEXT,
+  qty_unit_in_cell TEXT,
+  flags TEXT
+) STRICT;
+
+CREATE TABLE wms (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  sku TEXT,
+  warehouse TEXT,
+  location TEXT,
+  lot TEXT,
+  qty TEXT,
+  uom TEXT,
+  expiry TEXT,
+  status TEXT,
+  description TEXT,
+  qty_unit_in_cell TEXT,
+  flags TEXT
+) STRICT;
+
+CREATE TABLE counts (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  sku TEXT,
+  warehouse TEXT,
+  location TEXT,
+  lot TEXT,
+  qty TEXT,
+  uom TEXT,
+  count_id TEXT,
+  counter TEXT,
+  counted_at TEXT,
+  description TEXT,
+  qty_unit_in_cell TEXT,
+  flags TEXT
+) STRICT;
+
+CREATE TABLE gl (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  sku TEXT,
+  account TEXT,
+  warehouse TEXT,
+  value TEXT,
+  qty TEXT,
+  uom TEXT,
+  currency TEXT,
+  description TEXT,
+  qty_unit_in_cell TEXT,
+  flags TEXT
+) STRICT;
+
+CREATE TABLE moves (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  sku TEXT,
+  date TEXT,
+  qty TEXT,
+  uom TEXT,
+  warehouse TEXT,
+  location TEXT,
+  type TEXT,
+  reference TEXT,
+  unit_cost TEXT,
+  qty_unit_in_cell TEXT,
+  flags TEXT
+) STRICT;
 
 CREATE TABLE rejects (
   id INTEGER PRIMARY KEY,

@@ -1,0 +1,194 @@
+-- invsync staging schema, version 1. Generated from src/core/staging/migrations.ts
+-- by `npm run schema`; test/unit/staging/schema.test.ts fails when it is out of date.
+
+CREATE TABLE counts (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  sku TEXT,
+  warehouse TEXT,
+  location TEXT,
+  lot TEXT,
+  qty TEXT,
+  uom TEXT,
+  count_id TEXT,
+  counter TEXT,
+  counted_at TEXT,
+  description TEXT,
+  qty_unit_in_cell TEXT,
+  flags TEXT
+) STRICT;
+
+CREATE TABLE erp (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  sku TEXT,
+  warehouse TEXT,
+  location TEXT,
+  lot TEXT,
+  qty TEXT,
+  uom TEXT,
+  unit_cost TEXT,
+  value TEXT,
+  status TEXT,
+  description TEXT,
+  qty_unit_in_cell TEXT,
+  flags TEXT
+) STRICT;
+
+CREATE TABLE gl (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  sku TEXT,
+  account TEXT,
+  warehouse TEXT,
+  value TEXT,
+  qty TEXT,
+  uom TEXT,
+  currency TEXT,
+  description TEXT,
+  qty_unit_in_cell TEXT,
+  flags TEXT
+) STRICT;
+
+CREATE TABLE items (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  sku TEXT,
+  description TEXT,
+  uom TEXT,
+  purchase_uom TEXT,
+  pack_size TEXT,
+  category TEXT,
+  unit_cost TEXT,
+  barcode TEXT,
+  tracking TEXT,
+  weight TEXT,
+  flags TEXT
+) STRICT;
+
+CREATE TABLE locations (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  location TEXT,
+  parent TEXT,
+  warehouse TEXT,
+  usage TEXT,
+  barcode TEXT,
+  description TEXT,
+  flags TEXT
+) STRICT;
+
+CREATE TABLE moves (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  sku TEXT,
+  date TEXT,
+  qty TEXT,
+  uom TEXT,
+  warehouse TEXT,
+  location TEXT,
+  type TEXT,
+  reference TEXT,
+  unit_cost TEXT,
+  qty_unit_in_cell TEXT,
+  flags TEXT
+) STRICT;
+
+CREATE TABLE rejects (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id) ON DELETE CASCADE,
+  row_no INTEGER NOT NULL,
+  column_name TEXT,
+  reason_code TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  raw TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  command TEXT NOT NULL,
+  arguments TEXT NOT NULL,
+  tool_version TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  outcome TEXT NOT NULL DEFAULT 'running',
+  exit_code INTEGER,
+  message TEXT,
+  inputs TEXT NOT NULL DEFAULT '[]',
+  result TEXT
+) STRICT;
+
+CREATE TABLE source_sheets (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  header_row INTEGER,
+  headers TEXT NOT NULL,
+  mapping TEXT NOT NULL,
+  mapped_columns TEXT NOT NULL DEFAULT '{}',
+  constants TEXT NOT NULL DEFAULT '{}',
+  rows_staged INTEGER NOT NULL DEFAULT 0,
+  rows_rejected INTEGER NOT NULL DEFAULT 0,
+  first_row_id INTEGER,
+  last_row_id INTEGER,
+  note TEXT
+) STRICT;
+
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  path TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  format TEXT NOT NULL,
+  encoding TEXT,
+  delimiter TEXT,
+  decimal_separator TEXT,
+  date_order TEXT,
+  map_file TEXT,
+  rows_read INTEGER NOT NULL,
+  rows_staged INTEGER NOT NULL,
+  rows_rejected INTEGER NOT NULL,
+  rows_skipped_blank INTEGER NOT NULL,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  replaced_source TEXT
+) STRICT;
+
+CREATE TABLE wms (
+  id INTEGER PRIMARY KEY,
+  sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
+  row_no INTEGER NOT NULL,
+  raw TEXT,
+  sku TEXT,
+  warehouse TEXT,
+  location TEXT,
+  lot TEXT,
+  qty TEXT,
+  uom TEXT,
+  expiry TEXT,
+  status TEXT,
+  description TEXT,
+  qty_unit_in_cell TEXT,
+  flags TEXT
+) STRICT;
+
+CREATE INDEX rejects_by_sheet ON rejects(sheet_id);
+
+CREATE INDEX source_sheets_by_source ON source_sheets(source_id);
+
+CREATE INDEX sources_by_kind_path ON sources(kind, path);
+
+CREATE INDEX sources_by_sha ON sources(sha256);
