@@ -33,6 +33,7 @@ export const GENERATED = [
   'late-invalid-utf8.csv',
   'truncated.xlsx',
   'long-cell.csv',
+  'long-lines.csv',
   'wide-16384-columns.xlsx',
   'xlsx-named.csv',
 ] as const;
@@ -45,6 +46,8 @@ export const FACTS = {
   lateInvalid: { rows: 30_000, badRow: 29_000, badSku: 'S-29000', badDescription: 'CAMARA MUÑOZ 29000' },
   /** long-cell.csv: the length of the description in its only data row (line 2). */
   longCell: { length: 100_000 },
+  /** long-lines.csv: a valid CSV whose data lines (1,000 short fields) are longer than 32,767 characters. */
+  longLines: { columns: 1000, rows: 2 },
   /** wide-16384-columns.xlsx: Excel's widest sheet, A..XFD. */
   wide: { columns: 16_384, sheet: 'Wide' },
   /** truncated.xlsx: the data rows of the whole workbook before it was cut. */
@@ -96,6 +99,18 @@ export async function makeCorpus(dir: string): Promise<Record<GeneratedName, str
 
   // One cell of 100,000 characters (Excel's own limit is 32,767).
   write('long-cell.csv', `sku,description,uom\nL-1,${'x'.repeat(FACTS.longCell.length)},PCE\n`);
+
+  // A valid CSV, 1,000 columns wide: no cell is long, but each data line is about
+  // 36,000 characters, more than Excel's cell limit.
+  {
+    const { columns, rows } = FACTS.longLines;
+    const attrs = Array.from({ length: columns - 2 }, (_, i) => i + 3);
+    const lines = [['sku', 'description', ...attrs.map((c) => `attr_${c}`)].join(',')];
+    for (let r = 1; r <= rows; r++) {
+      lines.push([`W-${r}`, `Wide item ${r}`, ...attrs.map((c) => `value ${String(c).padStart(4, '0')} of row ${r} padded to forty`)].join(','));
+    }
+    write('long-lines.csv', `${lines.join('\n')}\n`);
+  }
 
   // A sheet 16,384 columns wide (A..XFD), written with exceljs's streaming writer.
   {

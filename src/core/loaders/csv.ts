@@ -40,9 +40,13 @@ export function detectDelimiter(sample: string): Delimiter {
   for (const delimiter of DELIMITERS) {
     const counts: number[] = [];
     const parser = new RecordSplitter(delimiter);
-    parser.feed(sample, false, (row) => {
-      if (counts.length < 50 && !(row.cells.length === 1 && row.cells[0] === null)) counts.push(row.cells.length);
-    });
+    try {
+      parser.feed(sample, false, (row) => {
+        if (counts.length < 50 && !(row.cells.length === 1 && row.cells[0] === null)) counts.push(row.cells.length);
+      });
+    } catch {
+      continue; // this delimiter makes cells no real file has: not the one
+    }
     if (counts.length === 0) continue;
     const frequency = new Map<number, number>();
     for (const c of counts) frequency.set(c, (frequency.get(c) ?? 0) + 1);

@@ -64,10 +64,13 @@ export function detectHeader(rows: readonly RawRow[], kind: Kind, map: ColumnMap
     if (row.cells.every(isBlank)) continue;
     if (++nonBlank > HEADER_SEARCH_ROWS && map.headerRow === undefined) break;
     if (map.headerRow !== undefined && row.rowNumber !== map.headerRow) continue;
-    const columns = mapRow(row, index, mapHeaders);
+    const below = rows.slice(position + 1, position + 1 + 500);
+    const columns = mapRow(row, index, mapHeaders, spec.required, (cell) => distinctShare(below, cell));
     const requiredMet = spec.required.filter((group) => group.some((c) => columns.some((m) => m.canonical === c))).length;
     const byMap = columns.filter((c) => c.by === 'map').length;
-    const score = byMap * 100 + requiredMet * 10 + columns.length;
+    // A data row can hold a word that is also a header ("Product"); headers seldom hold numbers.
+    const numbers = row.cells.filter((c) => typeof c === 'number' || (typeof c === 'string' && /^[-+]?[\d.,]+$/.test(c.trim()))).length;
+    const score = byMap * 100 + requiredMet * 10 + columns.length - numbers;
     if (columns.length > 0 && (!best || score > best.score)) best = { position, row, score, columns };
   }
   if (map.headerRow !== undefined && !best) {
@@ -132,7 +135,19 @@ export function detectHeader(rows: readonly RawRow[], kind: Kind, map: ColumnMap
 }
 
 /** Assigns header cells to canonical columns, most specific spelling first. */
-function mapRow(row: RawRow, index: SynonymIndex, mapHeaders: Map<string, string>): MappedColumn[] {
+/** Rank added to a match found only through the last part of "Pricelist Items/Product". */
+const PATH_TAIL_PENALTY = 1000;
+/** Rank added to a SKU candidate whose values repeat (a product line, not an item code). */
+const REPEATING_SKU_PENALTY = 10_000;
+
+function mapRow(
+  row: RawRow,
+  index: SynonymIndex,
+  mapHeaders: Map<string, string>,
+  required: readonly (readonly string[])[],
+  distinctness: (cell: number) => number,
+): MappedColumn[] {
+  const requiredSet = new Set(required.flat());
   const options: { canonical: string; index: number; header: string; rank: number; by: 'synonym' | 'map' }[] = [];
   row.cells.forEach((cell, i) => {
     if (typeof cell !== 'string') return;
@@ -144,19 +159,38 @@ function mapRow(row: RawRow, index: SynonymIndex, mapHeaders: Map<string, string
       options.push({ canonical: byMap, index: i, header, rank: -1, by: 'map' });
       return;
     }
-    for (const m of index.lookup(key)) options.push({ canonical: m.canonical, index: i, header, rank: m.rank, by: 'synonym' });
+    let matches = index.lookup(key);
+    let penalty = 0;
+    if (matches.length === 0 && header.includes('/')) {
+      // Odoo's one2many headers: "Vendors/Price", "BoM Lines/Component".
+      matches = index.lookup(normaliseHeader(header.slice(header.lastIndexOf('/') + 1)));
+      penalty = PATH_TAIL_PENALTY;
+    }
+    for (const m of matches) {
+      const repeating = m.canonical === 'sku' && distinctness(i) < 0.9 ? REPEATING_SKU_PENALTY : 0;
+      options.push({ canonical: m.canonical, index: i, header, rank: m.rank + penalty + repeating, by: 'synonym' });
+    }
   });
   options.sort((a, b) => a.rank - b.rank || a.index - b.index);
+  const byCell = new Map<number, MappedColumn>();
   const takenColumns = new Set<string>();
-  const takenCells = new Set<number>();
-  const result: MappedColumn[] = [];
   for (const o of options) {
-    if (takenColumns.has(o.canonical) || takenCells.has(o.index)) continue;
+    if (takenColumns.has(o.canonical) || byCell.has(o.index)) continue;
     takenColumns.add(o.canonical);
-    takenCells.add(o.index);
-    result.push({ canonical: o.canonical, index: o.index, header: o.header, by: o.by });
+    byCell.set(o.index, { canonical: o.canonical, index: o.index, header: o.header, by: o.by });
   }
-  return result.sort((a, b) => a.index - b.index);
+  // A required column left empty takes a header that went to an optional column and
+  // could mean it too: "Product" is the SKU of a count sheet that has no better one.
+  for (const group of required) {
+    if (group.some((c) => takenColumns.has(c))) continue;
+    const steal = options.find((o) => group.includes(o.canonical) && !requiredSet.has(byCell.get(o.index)?.canonical ?? ''));
+    if (!steal) continue;
+    const previous = byCell.get(steal.index);
+    if (previous) takenColumns.delete(previous.canonical);
+    takenColumns.add(steal.canonical);
+    byCell.set(steal.index, { canonical: steal.canonical, index: steal.index, header: steal.header, by: steal.by });
+  }
+  return [...byCell.values()].sort((a, b) => a.index - b.index);
 }
 
 function duplicateMappedHeader(
@@ -171,6 +205,19 @@ function duplicateMappedHeader(
     }
   }
   return undefined;
+}
+
+/** Share of distinct values among the non-blank values of a column (1 when there are none). */
+function distinctShare(rows: readonly RawRow[], cell: number): number {
+  const seen = new Set<string>();
+  let count = 0;
+  for (const r of rows) {
+    const c = r.cells[cell];
+    if (c === null || c === undefined || isBlank(c)) continue;
+    count++;
+    seen.add(cellText(c));
+  }
+  return count === 0 ? 1 : seen.size / count;
 }
 
 /** The message for a missing required column: headers seen and what would have matched. */

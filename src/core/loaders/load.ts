@@ -13,7 +13,7 @@ import { isKind, KINDS, type Kind } from '../model/kinds.js';
 import type { Db } from '../staging/database.js';
 import type { RunContext } from '../staging/audit.js';
 import { BatchInserter } from '../staging/store.js';
-import { EncodingMismatch, readDelimited, type Delimiter } from './csv.js';
+import { columnName, EncodingMismatch, readDelimited, type Delimiter } from './csv.js';
 import { detectHeader, HEADER_SEARCH_ROWS, missingRequired, type HeaderPlan } from './header.js';
 import { EMPTY_MAP, readColumnMap, type ColumnMap } from './mapping.js';
 import { decideConventions, rowConverter, type Conventions } from './rows.js';
@@ -295,11 +295,21 @@ async function stageSource(
       ]);
       let sheetStaged = 0;
       let sheetRejected = 0;
+      const fields = plan.headers.length;
+      const delimited = source.info.format === 'csv';
       const stage = (row: RawRow): void => {
         const cells = row.cells;
         if (cells.length === 0 || cells.every(isBlank)) {
           blankRows++;
           return;
+        }
+        if (delimited && cells.length > fields && !cells.slice(fields).every(isBlank)) {
+          // Values past the header's last field shift every column after an unquoted delimiter.
+          throw new InputError(
+            { file: display, row: row.rowNumber, column: columnName(fields) },
+            `this record has ${cells.length} fields, the header (row ${plan.rowNumber}) has ${fields}`,
+            `a value probably holds an unquoted ${JSON.stringify(source.delimiter?.() ?? ',')}; quote it, or re-export the file`,
+          );
         }
         const buffer = inserter.buffer;
         const at = inserter.offset;

@@ -127,16 +127,11 @@ export function rowConverter(
   });
   const keyGroups = spec.rowKeys.map((group) => group.map((name) => slot.get(name)).filter((i): i is number => i !== undefined));
   const skuSlot = slot.get('sku');
+  const skuCell = byCanonical.get('sku')?.index;
   const descriptionSlot = slot.get('description');
   const uomSlot = slot.get('uom');
   const filledSlots = [uomSlot, descriptionSlot].filter((i): i is number => i !== undefined);
-  const numericIndexes = columns
-    .filter((c) => {
-      const t = spec.columns.find((s) => s.name === c.canonical)?.type;
-      return t === 'decimal' || t === 'quantity';
-    })
-    .map((c) => c.index);
-  const textIndexes = columns.filter((c) => c.canonical !== 'uom' && c.canonical !== 'currency' && !numericIndexes.includes(c.index)).map((c) => c.index);
+  const unitIndexes = new Set(columns.filter((c) => c.canonical === 'uom' || c.canonical === 'currency').map((c) => c.index));
   const { decimal, dateOrder, date1904 } = conventions;
 
   const convert = (row: RawRow, values: unknown[], offset: number): RowOutcome => {
@@ -249,6 +244,13 @@ export function rowConverter(
     for (const group of keyGroups) {
       if (group.every((s) => values[base + s] === null)) return blankKey(row, group.map((s) => order[s]!));
     }
+    if (row.formulaColumns && skuCell !== undefined && row.formulaColumns.includes(skuCell)) {
+      // =COUNTA(A2:A7264) under the last SKU: a check row, not an item.
+      if (cells.every((c, i) => i === skuCell || isBlank(c ?? null))) {
+        return { kind: 'rejected', code: 'totals_row', reason: 'a formula in the SKU column and nothing else (a count or check row), not stock' };
+      }
+      (flags ??= []).push('sku_from_formula');
+    }
     let next = base + width;
     if (hasUnitInCell) values[next++] = unitInCell;
     values[next] = flags ? flags.join(',') : null;
@@ -276,19 +278,20 @@ export function rowConverter(
 
   /** A row without its key: a totals row, a section heading, or a data row missing its SKU. */
   function blankKey(row: RawRow, names: string[]): RowOutcome {
-    const label = row.cells.find((c) => typeof c === 'string' && TOTAL_LABEL.test(c));
-    const hasNumbers = numericIndexes.some((i) => {
-      const c = row.cells[i];
-      return typeof c === 'number' || (typeof c === 'string' && parseDecimal(c, decimal).ok && !isBlank(c));
-    });
-    const hasText = textIndexes.some((i) => !isBlank(row.cells[i] ?? null));
-    if (hasNumbers && (label !== undefined || !hasText)) {
+    const cells = row.cells;
+    const label = cells.find((c) => typeof c === 'string' && TOTAL_LABEL.test(c));
+    const isNumber = (c: Cell | undefined): boolean => typeof c === 'number' || (typeof c === 'string' && !isBlank(c) && parseDecimal(c, decimal).ok);
+    const hasNumbers = cells.some(isNumber);
+    // Unlabelled totals hold nothing but numbers (a unit is allowed: SAP repeats it).
+    const onlyNumbers = cells.every((c, i) => isBlank(c ?? null) || isNumber(c) || unitIndexes.has(i));
+    if (hasNumbers && (label !== undefined || onlyNumbers)) {
       return { kind: 'rejected', code: 'totals_row', reason: `a totals row${label ? ` ("${cleanText(label as string)}")` : ' (no key, only numbers)'}, not stock` };
     }
-    const words = row.cells.filter((c) => !isBlank(c)).map((c) => cellText(c));
+    const words = cells.filter((c) => !isBlank(c ?? null)).map((c) => cellText(c));
     const text = words.length ? `; the row reads "${words.join(' | ').slice(0, 80)}"` : '';
     return { kind: 'rejected', column: names.join(' or '), code: `blank_${names.join('_or_')}`, reason: `no ${names.join(' or ')}${text}` };
   }
+
 
   return { layout, convert };
 }

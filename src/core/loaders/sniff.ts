@@ -57,15 +57,16 @@ function detectBom(head: Buffer): { encoding: TextEncodingName; length: number }
 }
 
 function looksLikeUtf16WithoutBom(head: Buffer): boolean {
-  const n = Math.min(head.length, 512) & ~1;
-  if (n < 8) return false;
-  let zerosOdd = 0;
-  let zerosEven = 0;
+  const n = Math.min(head.length, 1024) & ~1;
+  if (n < 16) return false;
+  const printable = (b: number): boolean => (b >= 0x20 && b < 0x7f) || b === 9 || b === 10 || b === 13;
+  let le = 0;
+  let be = 0;
   for (let i = 0; i < n; i += 2) {
-    if (head[i] === 0) zerosEven++;
-    if (head[i + 1] === 0) zerosOdd++;
+    if (head[i + 1] === 0 && printable(head[i]!)) le++;
+    if (head[i] === 0 && printable(head[i + 1]!)) be++;
   }
-  return zerosOdd > n / 4 || zerosEven > n / 4;
+  return Math.max(le, be) > (n / 2) * 0.7;
 }
 
 /** NUL bytes or many control characters: not a text file. */

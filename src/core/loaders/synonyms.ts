@@ -131,6 +131,8 @@ export function normaliseHeader(header: string): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
+    // "Item #" is "Item No", not "Item"
+    .replace(/(?<=\p{L})\s*#(?=\s|$)/gu, ' no ')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }

@@ -24,6 +24,8 @@ export interface RawRow {
   readonly rowNumber: number;
   /** cells[0] is column A (or the first field). Trailing empty cells may be omitted. */
   readonly cells: Cell[];
+  /** Columns (0-based) whose value is a formula's cached result, where the format tells. */
+  readonly formulaColumns?: readonly number[];
 }
 
 export interface MergedRange {

@@ -20,13 +20,13 @@ interface ExcelCellValueObject {
 /** One exceljs cell value as a Cell. */
 export function toCell(value: unknown): Cell {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'string') return value === '' ? null : decodeOoxmlEscapes(value);
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'boolean') return value;
   if (value instanceof Date) return dateCell(value);
   if (typeof value === 'object') {
     const v = value as ExcelCellValueObject;
-    if (v.richText) return v.richText.map((r) => r.text).join('') || null;
+    if (v.richText) return decodeOoxmlEscapes(v.richText.map((r) => r.text).join('')) || null;
     if ('formula' in v || 'sharedFormula' in v || 'result' in v) {
       const r = v.result;
       if (r && typeof r === 'object' && 'error' in (r as object)) return String((r as { error: string }).error);
@@ -36,6 +36,15 @@ export function toCell(value: unknown): Cell {
     if (v.text !== undefined) return toCell(v.text);
   }
   return String(value);
+}
+
+/**
+ * OOXML writes characters XML cannot hold as `_xHHHH_` (a carriage return is
+ * `_x000D_`, an underscore before such a pattern `_x005F_`); exceljs leaves them.
+ */
+export function decodeOoxmlEscapes(text: string): string {
+  if (!text.includes('_x')) return text;
+  return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 function dateCell(d: Date): DateCell | null {
@@ -113,14 +122,19 @@ async function* rowsOf(ws: StreamedWorksheet, file: string, sheet: string): Asyn
     for await (const row of ws) {
       const values = row.values;
       const cells: Cell[] = [];
+      let formulaColumns: number[] | undefined;
+      const put = (index: number, v: unknown): void => {
+        cells[index] = toCell(v);
+        if (v !== null && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v)) (formulaColumns ??= []).push(index);
+      };
       if (Array.isArray(values)) {
         // exceljs rows are 1-based: values[0] is always empty
-        for (let c = 1; c < values.length; c++) cells.push(toCell(values[c]));
+        for (let c = 1; c < values.length; c++) put(c - 1, values[c]);
       } else {
-        for (const [key, v] of Object.entries(values)) cells[Number(key) - 1] = toCell(v);
+        for (const [key, v] of Object.entries(values)) put(Number(key) - 1, v);
         for (let c = 0; c < cells.length; c++) if (cells[c] === undefined) cells[c] = null;
       }
-      yield { rowNumber: row.number, cells };
+      yield formulaColumns ? { rowNumber: row.number, cells, formulaColumns } : { rowNumber: row.number, cells };
     }
   } catch (err) {
     if (err instanceof InputError) throw err;

@@ -56,6 +56,13 @@ export function decodeRk(rk: number): number {
 /** A cell being filled; rows are keyed by 0-based row index. */
 class CellGrid {
   private readonly rows = new Map<number, Cell[]>();
+  private readonly formulas = new Map<number, number[]>();
+
+  markFormula(row: number, column: number): void {
+    const list = this.formulas.get(row) ?? [];
+    list.push(column);
+    this.formulas.set(row, list);
+  }
 
   set(row: number, column: number, value: Cell): void {
     if (column > MAX_COLUMN) throw new CorruptBiffError(`column index ${column} is out of range`, row + 1);
@@ -72,7 +79,8 @@ class CellGrid {
     for (const row of [...this.rows.keys()].sort((a, b) => a - b)) {
       const sparse = this.rows.get(row) as Cell[];
       const cells = Array.from(sparse, (value) => value ?? null);
-      if (cells.some((value) => value !== null)) out.push({ rowNumber: row + 1, cells });
+      const formulaColumns = this.formulas.get(row);
+      if (cells.some((value) => value !== null)) out.push(formulaColumns ? { rowNumber: row + 1, cells, formulaColumns } : { rowNumber: row + 1, cells });
     }
     return out;
   }
@@ -151,10 +159,12 @@ export function readWorksheet(stream: Buffer, offset: number, globals: WorkbookG
         if (record.id === Rec.FORMULA && version === 2) {
           const { row, column, attributes } = readBiff2CellHeader(reader);
           const isDate = isDateAttributes(attributes);
+          grid.markFormula(row, column);
           pendingString = formulaResult(grid, row, column, reader.bytes(8), (value) => numberCell(value, isDate));
         } else {
           const { row, column, xf } = readCellHeader(reader);
           const isDate = isDateXf(xf);
+          grid.markFormula(row, column);
           pendingString = formulaResult(grid, row, column, reader.bytes(8), (value) => numberCell(value, isDate));
         }
         return;

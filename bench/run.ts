@@ -1,0 +1,129 @@
+/**
+ * `npm run bench`: speed and memory of staging, side by side with baselines in the
+ * same run, reported as ratios. Not a test: it prints figures and exits 0.
+ *
+ *   - a generated 1,000,000-row erp CSV through `invsync load`, against the sqlite3
+ *     shell's `.import` of the same file (the raw floor);
+ *   - the same at 100,000 rows, to show that peak memory does not grow with input;
+ *   - a generated 200,000-row xlsx through `invsync load`, against exceljs's
+ *     streaming reader alone (reading every cell, staging nothing).
+ *
+ * Every measurement runs in its own process under /usr/bin/time (wall time and
+ * peak RSS). Generated inputs are cached in bench-data/ between runs.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeLargeErpCsv, writeLargeErpXlsx } from '../fixtures/generator/large.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DATA = path.join(REPO, 'bench-data');
+const BIN = path.join(REPO, 'bin/invsync');
+
+interface Measurement {
+  readonly seconds: number;
+  readonly peakMb: number;
+}
+
+function which(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+/** Runs a command under /usr/bin/time; returns wall seconds and peak RSS. */
+function measure(command: string, args: readonly string[], options: { cwd?: string; input?: string } = {}): Measurement {
+  const result = spawnSync('/usr/bin/time', ['-f', '__time %e %M', command, ...args], {
+    cwd: options.cwd,
+    input: options.input,
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1', NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = /__time ([\d.]+) (\d+)/.exec(result.stderr);
+  if (result.status !== 0 || !line) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.slice(-500)}`);
+  }
+  return { seconds: Number(line[1]), peakMb: Number(line[2]) / 1024 };
+}
+
+function best(runs: number, f: () => Measurement): Measurement {
+  let fastest: Measurement | undefined;
+  let peak = 0;
+  for (let i = 0; i < runs; i++) {
+    const m = f();
+    if (!fastest || m.seconds < fastest.seconds) fastest = m;
+    peak = Math.max(peak, m.peakMb);
+  }
+  return { seconds: fastest!.seconds, peakMb: peak };
+}
+
+async function cached(file: string, make: (file: string) => Promise<void>): Promise<string> {
+  if (!fs.existsSync(file)) {
+    process.stderr.write(`generating ${path.relative(REPO, file)}…\n`);
+    const temp = `${file}.tmp`;
+    await make(temp);
+    fs.renameSync(temp, file);
+  }
+  return file;
+}
+
+function freshDb(name: string): string {
+  const db = path.join(DATA, name);
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(db + suffix, { force: true });
+  return db;
+}
+
+function invsyncLoad(file: string, kind: string): Measurement {
+  return measure(process.execPath, [BIN, 'load', file, '--as', kind, '--quiet', '--db', freshDb('bench.db')]);
+}
+
+const fmt = (n: number, digits = 2): string => n.toFixed(digits);
+const rate = (rows: number, seconds: number): string => Math.round(rows / seconds).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  fs.mkdirSync(DATA, { recursive: true });
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const csv1m = await cached(path.join(DATA, 'erp-1m.csv'), (f) => writeLargeErpCsv(f, 1_000_000));
+  const csv100k = await cached(path.join(DATA, 'erp-100k.csv'), (f) => writeLargeErpCsv(f, 100_000));
+  const xlsx200k = await cached(path.join(DATA, 'erp-200k.xlsx'), (f) => writeLargeErpXlsx(f, 200_000));
+
+  const lines: string[] = [];
+  const row = (...cells: string[]): void => void lines.push(cells.map((c, i) => (i === 0 ? c.padEnd(44) : c.padStart(12))).join(''));
+  row('case', 'rows', 'seconds', 'rows/s', 'peak MB', 'ratio');
+
+  // CSV: invsync against the sqlite3 shell's .import (the floor).
+  const load1m = best(runs, () => invsyncLoad(csv1m, 'erp'));
+  const load100k = best(runs, () => invsyncLoad(csv100k, 'erp'));
+  let floor: Measurement | undefined;
+  if (which('sqlite3')) {
+    floor = best(runs, () => measure('sqlite3', [freshDb('floor.db'), `.import --csv ${csv1m} erp`]));
+    row('sqlite3 shell .import (floor), 1M csv', '1,000,000', fmt(floor.seconds), rate(1e6, floor.seconds), fmt(floor.peakMb, 0), '1.00x');
+  } else {
+    lines.push('sqlite3 shell not installed (apt-get install sqlite3): no floor for the CSV ratio');
+  }
+  row('invsync load --as erp, 1M csv', '1,000,000', fmt(load1m.seconds), rate(1e6, load1m.seconds), fmt(load1m.peakMb, 0), floor ? `${fmt(load1m.seconds / floor.seconds)}x` : '-');
+  row('invsync load --as erp, 100k csv', '100,000', fmt(load100k.seconds), rate(1e5, load100k.seconds), fmt(load100k.peakMb, 0), '');
+
+  // The CSV parse alone: csv-parse against invsync's record splitter.
+  const parseScript = path.join(REPO, 'dist/bench/parse-csv.js');
+  const csvParse = best(runs, () => measure(process.execPath, [parseScript, 'csv-parse', csv1m]));
+  const splitter = best(runs, () => measure(process.execPath, [parseScript, 'invsync', csv1m]));
+  row('parse only: csv-parse, 1M csv', '1,000,000', fmt(csvParse.seconds), rate(1e6, csvParse.seconds), fmt(csvParse.peakMb, 0), '1.00x');
+  row('parse only: invsync splitter, 1M csv', '1,000,000', fmt(splitter.seconds), rate(1e6, splitter.seconds), fmt(splitter.peakMb, 0), `${fmt(splitter.seconds / csvParse.seconds)}x`);
+
+  // XLSX: invsync against exceljs's streaming reader alone.
+  const readerOnly = path.join(REPO, 'dist/bench/read-xlsx.js');
+  const reader = best(runs, () => measure(process.execPath, [readerOnly, xlsx200k]));
+  const loadXlsx = best(runs, () => invsyncLoad(xlsx200k, 'erp'));
+  row('exceljs streaming read alone, 200k xlsx', '200,000', fmt(reader.seconds), rate(2e5, reader.seconds), fmt(reader.peakMb, 0), '1.00x');
+  row('invsync load --as erp, 200k xlsx', '200,000', fmt(loadXlsx.seconds), rate(2e5, loadXlsx.seconds), fmt(loadXlsx.peakMb, 0), `${fmt(loadXlsx.seconds / reader.seconds)}x`);
+
+  lines.push('');
+  lines.push(`peak memory, 1M csv vs 100k csv: ${fmt(load1m.peakMb / load100k.peakMb)}x (flat means within 1.20x)`);
+  if (floor) lines.push(`csv staging vs the raw floor: ${fmt(load1m.seconds / floor.seconds)}x (target 3x, goal 2x)`);
+  lines.push(`xlsx staging: ${rate(2e5, loadXlsx.seconds)} rows/s (target 45,000)`);
+  lines.push(`best of ${runs} runs each; machine: ${process.platform} ${process.arch}, node ${process.version}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();
