@@ -84,3 +84,22 @@ describe('init', () => {
     expect(fs.readFileSync(config, 'utf8')).toMatch(/# mine\n$/);
   });
 });
+
+describe('a locked workspace', () => {
+  it('gives exit 4 and a hint, not a stack trace', async () => {
+    const ws = tempWorkspace();
+    fs.writeFileSync(path.join(ws, 'c.csv'), 'sku,location,qty\nA,B1,3\n');
+    expect((await runCli(['load', 'c.csv', '--as', 'counts'], { cwd: ws })).code).toBe(0);
+    const { default: Database } = await import('better-sqlite3');
+    const holder = new Database(path.join(ws, 'invsync.db'));
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      const run = await runCli(['load', 'c.csv', '--as', 'counts'], { cwd: ws });
+      expect(run.code).toBe(4);
+      expect(run.stderr).toMatch(/^error: .*locked/);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+});

@@ -56,6 +56,8 @@ export function renderProfile(result: ProfileResult, out: Output): string {
     if (s.duplicateKeys) findings.push(`repeated keys: ${s.duplicateKeys} rows repeat another row's key`);
     if (s.unknownUnits.length) findings.push(`unknown units: ${s.unknownUnits.map((u) => `"${u.unit}" (${u.rows})`).join(', ')}`);
     if (s.zeroQuantities) findings.push(`zero quantities: ${s.zeroQuantities}`);
+    if (s.tracking.serialQuantityNotOne) findings.push(`serial-tracked lines with a quantity other than 1: ${s.tracking.serialQuantityNotOne}`);
+    if (s.tracking.missingLotOrSerial) findings.push(`lot- or serial-tracked lines without a lot/serial: ${s.tracking.missingLotOrSerial}`);
     const flags = Object.entries(s.flags);
     if (flags.length) findings.push(`flags: ${flags.map(([f, n]) => `${f} ${n}`).join(', ')}`);
     if (findings.length) lines.push('', `${out.color.bold(shortName(s.file))} (${s.kind})`, ...findings.map((f) => `  - ${f}`));

@@ -28,6 +28,12 @@ export interface SourceProfile {
   readonly zeroQuantities: number;
   readonly nonNumericQuantities: number;
   readonly flags: Readonly<Record<string, number>>;
+  /**
+   * Lot and serial problems against the item master's tracking (matched by the SKU as
+   * written, before cleansing): serial-tracked lines whose quantity is not 1, and
+   * tracked lines without a lot or serial number.
+   */
+  readonly tracking: { readonly serialQuantityNotOne: number; readonly missingLotOrSerial: number };
 }
 
 export interface ProfileResult {
@@ -112,6 +118,19 @@ function profileSource(
     zeroQuantities = q.zero ?? 0;
   }
   const nonNumericQuantities = rejectsByReason.bad_qty ?? 0;
+  const tracking = { serialQuantityNotOne: 0, missingLotOrSerial: 0 };
+  if (has('lot') && has('qty') && has('sku')) {
+    const t = db
+      .prepare(
+        `WITH tracked AS (SELECT sku, max(lower(tracking)) AS tracking FROM items WHERE lower(tracking) LIKE 'serial%' OR lower(tracking) LIKE 'lot%' GROUP BY sku)
+         SELECT coalesce(sum(k.tracking LIKE 'serial%' AND t.qty NOT IN ('1', '-1', '0')), 0) AS serial_not_one,
+                coalesce(sum(t.lot IS NULL), 0) AS missing_lot
+         ${rows.replace(`FROM ${s.kind} t`, `FROM ${s.kind} t JOIN tracked k ON k.sku = t.sku`)}`,
+      )
+      .get(s.id) as { serial_not_one: number; missing_lot: number };
+    tracking.serialQuantityNotOne = t.serial_not_one;
+    tracking.missingLotOrSerial = t.missing_lot;
+  }
   const flags: Record<string, number> = {};
   const flagRows = db.prepare(`SELECT t.flags AS flags, count(*) AS n ${rows} AND t.flags IS NOT NULL GROUP BY t.flags`).all(s.id) as { flags: string; n: number }[];
   for (const f of flagRows) for (const flag of f.flags.split(',')) flags[flag] = (flags[flag] ?? 0) + f.n;
@@ -134,5 +153,6 @@ function profileSource(
     zeroQuantities,
     nonNumericQuantities,
     flags: Object.fromEntries(Object.entries(flags).sort(([a], [b]) => a.localeCompare(b))),
+    tracking,
   };
 }

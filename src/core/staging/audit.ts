@@ -4,6 +4,7 @@
  * rolled back.
  */
 import { TOOL_VERSION } from '../version.js';
+import { WorkspaceError } from '../errors.js';
 import { inTransaction, type Db } from './database.js';
 
 export interface RunInput {
@@ -14,10 +15,19 @@ export interface RunInput {
 export type Outcome = 'success' | 'failed' | 'check_failed';
 
 export function startRun(db: Db, command: string, args: readonly string[]): number {
-  const info = db
-    .prepare('INSERT INTO runs (command, arguments, tool_version, started_at) VALUES (?, ?, ?, ?)')
-    .run(command, JSON.stringify(args), TOOL_VERSION, new Date().toISOString());
-  return Number(info.lastInsertRowid);
+  try {
+    const info = db
+      .prepare('INSERT INTO runs (command, arguments, tool_version, started_at) VALUES (?, ?, ?, ?)')
+      .run(command, JSON.stringify(args), TOOL_VERSION, new Date().toISOString());
+    return Number(info.lastInsertRowid);
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+      throw new WorkspaceError('the workspace database is locked by another process', 'wait for the other invsync command to finish, then run this one again');
+    }
+    if (code.startsWith('SQLITE_READONLY')) throw new WorkspaceError('the workspace database is read-only', 'check the file’s permissions');
+    throw err;
+  }
 }
 
 export function finishRun(
