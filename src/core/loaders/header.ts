@@ -65,7 +65,7 @@ export function detectHeader(rows: readonly RawRow[], kind: Kind, map: ColumnMap
     if (++nonBlank > HEADER_SEARCH_ROWS && map.headerRow === undefined) break;
     if (map.headerRow !== undefined && row.rowNumber !== map.headerRow) continue;
     const below = rows.slice(position + 1, position + 1 + 500);
-    const columns = mapRow(row, index, mapHeaders, spec.required, (cell) => distinctShare(below, cell));
+    const columns = mapRow(row, index, mapHeaders, spec.required, (cell) => columnShape(below, cell), kind === 'items');
     const requiredMet = spec.required.filter((group) => group.some((c) => columns.some((m) => m.canonical === c))).length;
     const byMap = columns.filter((c) => c.by === 'map').length;
     // A data row can hold a word that is also a header ("Product"); headers seldom hold numbers.
@@ -137,15 +137,19 @@ export function detectHeader(rows: readonly RawRow[], kind: Kind, map: ColumnMap
 /** Assigns header cells to canonical columns, most specific spelling first. */
 /** Rank added to a match found only through the last part of "Pricelist Items/Product". */
 const PATH_TAIL_PENALTY = 1000;
-/** Rank added to a SKU candidate whose values repeat (a product line, not an item code). */
-const REPEATING_SKU_PENALTY = 10_000;
+/**
+ * Rank added where the values contradict the header: a SKU column whose values repeat
+ * (a product line) or read like names, a description column whose values read like codes.
+ */
+const SHAPE_PENALTY = 10_000;
 
 function mapRow(
   row: RawRow,
   index: SynonymIndex,
   mapHeaders: Map<string, string>,
   required: readonly (readonly string[])[],
-  distinctness: (cell: number) => number,
+  shapeOf: (cell: number) => ColumnShape,
+  uniqueSkus: boolean,
 ): MappedColumn[] {
   const requiredSet = new Set(required.flat());
   const options: { canonical: string; index: number; header: string; rank: number; by: 'synonym' | 'map' }[] = [];
@@ -167,8 +171,15 @@ function mapRow(
       penalty = PATH_TAIL_PENALTY;
     }
     for (const m of matches) {
-      const repeating = m.canonical === 'sku' && distinctness(i) < 0.9 ? REPEATING_SKU_PENALTY : 0;
-      options.push({ canonical: m.canonical, index: i, header, rank: m.rank + penalty + repeating, by: 'synonym' });
+      let contradiction = 0;
+      if (m.canonical === 'sku' || m.canonical === 'description') {
+        const shape = shapeOf(i);
+        // Only an item master lists each SKU once; stock files repeat it per bin and lot.
+        const repeats = uniqueSkus && shape.distinct < 0.9;
+        if (m.canonical === 'sku' && (repeats || shape.codeLike < 0.5)) contradiction = SHAPE_PENALTY;
+        if (m.canonical === 'description' && shape.codeLike >= 0.9 && shape.count > 0) contradiction = SHAPE_PENALTY;
+      }
+      options.push({ canonical: m.canonical, index: i, header, rank: m.rank + penalty + contradiction, by: 'synonym' });
     }
   });
   options.sort((a, b) => a.rank - b.rank || a.index - b.index);
@@ -207,17 +218,28 @@ function duplicateMappedHeader(
   return undefined;
 }
 
-/** Share of distinct values among the non-blank values of a column (1 when there are none). */
-function distinctShare(rows: readonly RawRow[], cell: number): number {
+interface ColumnShape {
+  /** Non-blank values in the sample. */
+  readonly count: number;
+  /** Share of distinct values (1 when there are none). */
+  readonly distinct: number;
+  /** Share of values that read like codes: one word, at most 40 characters (1 when none). */
+  readonly codeLike: number;
+}
+
+function columnShape(rows: readonly RawRow[], cell: number): ColumnShape {
   const seen = new Set<string>();
   let count = 0;
+  let codes = 0;
   for (const r of rows) {
     const c = r.cells[cell];
     if (c === null || c === undefined || isBlank(c)) continue;
     count++;
-    seen.add(cellText(c));
+    const text = cleanText(cellText(c));
+    seen.add(text);
+    if (/^\S{1,40}$/.test(text)) codes++;
   }
-  return count === 0 ? 1 : seen.size / count;
+  return count === 0 ? { count, distinct: 1, codeLike: 1 } : { count, distinct: seen.size / count, codeLike: codes / count };
 }
 
 /** The message for a missing required column: headers seen and what would have matched. */

@@ -112,7 +112,8 @@ function profileSource(
   }
   let negativeQuantities = 0;
   let zeroQuantities = 0;
-  if (has('qty')) {
+  if (has('qty') && s.kind !== 'moves') {
+    // (issues are negative in a movement history by design)
     const q = db.prepare(`SELECT sum(t.qty LIKE '-%') AS neg, sum(t.qty = '0') AS zero ${rows}`).get(s.id) as { neg: number | null; zero: number | null };
     negativeQuantities = q.neg ?? 0;
     zeroQuantities = q.zero ?? 0;
