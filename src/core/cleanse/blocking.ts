@@ -98,21 +98,25 @@ export function deletionVariants(key: string): string[] {
 
 /**
  * Deletion-neighbourhood blocks over distinct keys: each block is the (ascending)
- * list of key indices filed under one variant. Blocks with one key are left out.
- * Visited in a deterministic order (sorted by variant).
+ * list of key indices filed under one variant; blocks with one key are left out.
+ * Blocks come in the order their variant was first seen, which is deterministic for
+ * a given input.
  */
 export function deletionBlocks(keys: readonly string[]): number[][] {
-  const blocks = new Map<string, number[]>();
+  // A single index until a second key arrives: most variants are filed once.
+  const blocks = new Map<string, number | number[]>();
   for (let k = 0; k < keys.length; k++) {
     for (const v of deletionVariants(keys[k]!)) {
       const block = blocks.get(v);
-      if (block) {
-        if (block[block.length - 1] !== k) block.push(k);
-      } else blocks.set(v, [k]);
+      if (block === undefined) blocks.set(v, k);
+      else if (typeof block === 'number') {
+        if (block !== k) blocks.set(v, [block, k]);
+      } else if (block[block.length - 1] !== k) block.push(k);
     }
   }
-  const variants = [...blocks.keys()].filter((v) => blocks.get(v)!.length > 1).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return variants.map((v) => blocks.get(v)!);
+  const out: number[][] = [];
+  for (const block of blocks.values()) if (typeof block !== 'number') out.push(block);
+  return out;
 }
 
 /**

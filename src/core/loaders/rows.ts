@@ -153,7 +153,8 @@ export function rowConverter(
           if (typeof cell === 'string') {
             const c0 = cell.charCodeAt(0);
             const cl = cell.charCodeAt(cell.length - 1);
-            if (c0 > 32 && c0 !== 160 && c0 !== 0xfeff && cl > 32 && cl !== 160 && !/[eE]/.test(cell)) {
+            // Plain codes skip the parser; only a code starting with a digit can be Excel's 1.23457E+11.
+            if (c0 > 32 && c0 !== 160 && c0 !== 0xfeff && cl > 32 && cl !== 160 && (c0 > 57 || c0 < 48 || !/[eE]/.test(cell))) {
               values[base + i] = cell;
               break;
             }

@@ -21,7 +21,12 @@ export function cleanText(text: string): string {
 }
 
 export function isBlank(cell: Cell): boolean {
-  return cell === null || (typeof cell === 'string' && cleanText(cell) === '');
+  if (cell === null) return true;
+  if (typeof cell !== 'string') return false;
+  const c0 = cell.charCodeAt(0);
+  // Most cells start with a visible character: no need for the regex.
+  if (c0 > 32 && c0 !== 160 && c0 !== 0x200b && c0 !== 0xfeff) return false;
+  return cleanText(cell) === '';
 }
 
 /** How the cell reads as text (for raw values, messages and text columns). */

@@ -89,7 +89,7 @@ export function readXlsx(file: string, options: ReadOptions): WorkbookSource {
             continue;
           }
           found = true;
-          yield { name, rows: rowsOf(ws, options.displayName, name) } satisfies RawSheet;
+          yield { name, rows: [], batches: batchesOf(ws, options.displayName, name) } satisfies RawSheet;
         }
       } catch (err) {
         if (err instanceof InputError) throw err;
@@ -117,24 +117,49 @@ function sheetName(reader: unknown, ws: StreamedWorksheet): string {
   return match?.name ?? `Sheet${ws.id ?? ''}`;
 }
 
-async function* rowsOf(ws: StreamedWorksheet, file: string, sheet: string): AsyncGenerator<RawRow> {
+function toRawRow(row: StreamedRow): RawRow {
+  const values = row.values;
+  const cells: Cell[] = [];
+  let formulaColumns: number[] | undefined;
+  const put = (index: number, v: unknown): void => {
+    cells[index] = toCell(v);
+    if (v !== null && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v)) (formulaColumns ??= []).push(index);
+  };
+  if (Array.isArray(values)) {
+    // exceljs rows are 1-based: values[0] is always empty
+    for (let c = 1; c < values.length; c++) put(c - 1, values[c]);
+  } else {
+    for (const [key, v] of Object.entries(values)) put(Number(key) - 1, v);
+    for (let c = 0; c < cells.length; c++) if (cells[c] === undefined) cells[c] = null;
+  }
+  return formulaColumns ? { rowNumber: row.number, cells, formulaColumns } : { rowNumber: row.number, cells };
+}
+
+type WorksheetEvents = AsyncIterable<{ eventType: string; value: StreamedRow }[]>;
+
+/**
+ * Rows in the batches exceljs parses them in (its worksheet reader's parse()); one
+ * await per batch instead of one per row is a third of the time on big sheets.
+ */
+async function* batchesOf(ws: StreamedWorksheet, file: string, sheet: string): AsyncGenerator<RawRow[]> {
   try {
-    for await (const row of ws) {
-      const values = row.values;
-      const cells: Cell[] = [];
-      let formulaColumns: number[] | undefined;
-      const put = (index: number, v: unknown): void => {
-        cells[index] = toCell(v);
-        if (v !== null && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v)) (formulaColumns ??= []).push(index);
-      };
-      if (Array.isArray(values)) {
-        // exceljs rows are 1-based: values[0] is always empty
-        for (let c = 1; c < values.length; c++) put(c - 1, values[c]);
-      } else {
-        for (const [key, v] of Object.entries(values)) put(Number(key) - 1, v);
-        for (let c = 0; c < cells.length; c++) if (cells[c] === undefined) cells[c] = null;
+    const parse = (ws as unknown as { parse?: () => WorksheetEvents }).parse;
+    if (typeof parse === 'function') {
+      for await (const events of parse.call(ws)) {
+        const rows: RawRow[] = [];
+        for (const e of events) if (e.eventType === 'row') rows.push(toRawRow(e.value));
+        if (rows.length) yield rows;
       }
-      yield formulaColumns ? { rowNumber: row.number, cells, formulaColumns } : { rowNumber: row.number, cells };
+    } else {
+      let rows: RawRow[] = [];
+      for await (const row of ws) {
+        rows.push(toRawRow(row));
+        if (rows.length === 1000) {
+          yield rows;
+          rows = [];
+        }
+      }
+      if (rows.length) yield rows;
     }
   } catch (err) {
     if (err instanceof InputError) throw err;
