@@ -9,6 +9,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerInit } from './commands/init.js';
 import { registerLoad } from './commands/load.js';
 import { registerProfile } from './commands/profile.js';
+import { registerUom } from './commands/uom.js';
 import { CommandContext } from './context.js';
 import { processIo, type CliIo } from './io.js';
 import { addGlobalOptions } from './options.js';
@@ -32,6 +33,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerLoad(program, ctx);
   registerProfile(program, ctx);
   registerDemo(program, ctx);
+  registerUom(program, ctx);
   for (const command of program.commands) {
     command.exitOverride();
     command.configureOutput({ writeOut: (s) => void ctx.io.stdout.write(s), writeErr: (s) => void ctx.io.stderr.write(s) });

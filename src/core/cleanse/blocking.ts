@@ -96,27 +96,162 @@ export function deletionVariants(key: string): string[] {
   return [...out];
 }
 
+/** fmix32 from MurmurHash3: spreads the bits of a 32-bit value. */
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const HASH_BITS = 30;
+const HASH_MASK = (1 << HASH_BITS) - 1;
+
 /**
- * Deletion-neighbourhood blocks over distinct keys: each block is the (ascending)
- * list of key indices filed under one variant; blocks with one key are left out.
- * Blocks come in the order their variant was first seen, which is deterministic for
- * a given input.
+ * 30-bit hashes of a key and of each of its one-character deletions, sorted and
+ * without repeats, computed in O(L) from prefix and suffix polynomial hashes. Equal
+ * strings always hash equal, so blocks built on these hashes never lose a pair; a
+ * collision only puts two unrelated keys side by side, and every candidate pair is
+ * verified anyway.
+ */
+export function variantHashes(key: string): number[] {
+  const out = new Array<number>(key.length + 1);
+  const count = writeVariantHashes(key, out);
+  out.length = count;
+  return out;
+}
+
+/** `variantHashes` written into `out` from index 0; returns how many were written. */
+export function writeVariantHashes(key: string, out: { [index: number]: number; length: number }): number {
+  const L = key.length;
+  if (pre.length <= L) {
+    pre = new Int32Array(2 * L + 2);
+    pow = new Int32Array(2 * L + 2);
+  }
+  pre[0] = 0;
+  pow[0] = 1;
+  for (let k = 0; k < L; k++) {
+    pre[k + 1] = (Math.imul(pre[k]!, HASH_BASE) + key.charCodeAt(k) + 1) | 0;
+    pow[k + 1] = Math.imul(pow[k]!, HASH_BASE);
+  }
+  out[0] = finish(pre[L]!, L);
+  let count = 1;
+  let suffix = 0; // hash of key[i+1..L), each character weighted as in the full key
+  for (let i = L - 1; i >= 0; i--) {
+    out[count++] = finish((Math.imul(pre[i]!, pow[L - 1 - i]!) + suffix) | 0, L - 1);
+    suffix = (suffix + Math.imul(key.charCodeAt(i) + 1, pow[L - 1 - i]!)) | 0;
+  }
+  // Insertion sort (a dozen values), then drop repeats.
+  for (let a = 1; a < count; a++) {
+    const v = out[a]!;
+    let b = a - 1;
+    while (b >= 0 && out[b]! > v) {
+      out[b + 1] = out[b]!;
+      b--;
+    }
+    out[b + 1] = v;
+  }
+  let unique = count === 0 ? 0 : 1;
+  for (let a = 1; a < count; a++) if (out[a] !== out[unique - 1]) out[unique++] = out[a]!;
+  return unique;
+}
+
+const HASH_BASE = 0x01000193;
+let pre = new Int32Array(64);
+let pow = new Int32Array(64);
+
+function finish(h: number, length: number): number {
+  return mix(h ^ Math.imul(length + 1, 0x9e3779b1)) & HASH_MASK;
+}
+
+/** A block hash combined with another id (a token): still 30 bits. */
+export function combineHash(h: number, other: number): number {
+  return mix(h ^ Math.imul(other + 1, 0x27d4eb2f)) & HASH_MASK;
+}
+
+/**
+ * Groups ids by hash. `hashes[k]` (30-bit) and `ids[k]` form entry k; entries must
+ * be given in ascending id order. Sorts them by hash (a stable two-pass radix sort:
+ * linear time, ids stay ascending within a hash), then calls `visit` once per group
+ * of two or more distinct ids, in hash order, with the ids in `ids[0..length)` of a
+ * buffer reused between calls. Far faster than filing millions of strings in a Map,
+ * and deterministic.
+ */
+export function forEachBlock(hashes: Int32Array, ids: Int32Array, visit: (ids: Int32Array, length: number) => void): void {
+  const n = hashes.length;
+  const [sortedHashes, sortedIds] = radixSort(hashes, ids);
+  let buffer = new Int32Array(16);
+  let start = 0;
+  while (start < n) {
+    const hash = sortedHashes[start]!;
+    let end = start + 1;
+    while (end < n && sortedHashes[end] === hash) end++;
+    if (end - start > 1) {
+      if (buffer.length < end - start) buffer = new Int32Array(2 * (end - start));
+      let length = 0;
+      for (let k = start; k < end; k++) {
+        const id = sortedIds[k]!;
+        if (length === 0 || buffer[length - 1] !== id) buffer[length++] = id;
+      }
+      if (length > 1) visit(buffer, length);
+    }
+    start = end;
+  }
+}
+
+const DIGIT_BITS = 15;
+const DIGIT_MASK = (1 << DIGIT_BITS) - 1;
+
+/** Stable LSD radix sort of 30-bit hashes (two 15-bit digits), carrying ids along. */
+function radixSort(hashes: Int32Array, ids: Int32Array): [Int32Array, Int32Array] {
+  const n = hashes.length;
+  let h = hashes.slice();
+  let v = ids.slice();
+  let h2 = new Int32Array(n);
+  let v2 = new Int32Array(n);
+  const count = new Int32Array(DIGIT_MASK + 2);
+  for (let shift = 0; shift < HASH_BITS; shift += DIGIT_BITS) {
+    count.fill(0);
+    for (let k = 0; k < n; k++) count[((h[k]! >>> shift) & DIGIT_MASK) + 1]!++;
+    for (let d = 1; d < count.length; d++) count[d]! += count[d - 1]!;
+    for (let k = 0; k < n; k++) {
+      const at = count[(h[k]! >>> shift) & DIGIT_MASK]!++;
+      h2[at] = h[k]!;
+      v2[at] = v[k]!;
+    }
+    [h, h2] = [h2, h];
+    [v, v2] = [v2, v];
+  }
+  return [h, v];
+}
+
+/** `forEachBlock`, collected into arrays (for tests and small inputs). */
+export function blocksOf(hashes: Int32Array, ids: Int32Array): number[][] {
+  const out: number[][] = [];
+  forEachBlock(hashes, ids, (block, length) => out.push(Array.from(block.subarray(0, length))));
+  return out;
+}
+
+/**
+ * Deletion-neighbourhood blocks over distinct keys: each block lists (ascending)
+ * the key indices filed under one variant hash; blocks with one key are left out.
+ * Two keys within edit distance 1 always share a block.
  */
 export function deletionBlocks(keys: readonly string[]): number[][] {
-  // A single index until a second key arrives: most variants are filed once.
-  const blocks = new Map<string, number | number[]>();
-  for (let k = 0; k < keys.length; k++) {
-    for (const v of deletionVariants(keys[k]!)) {
-      const block = blocks.get(v);
-      if (block === undefined) blocks.set(v, k);
-      else if (typeof block === 'number') {
-        if (block !== k) blocks.set(v, [block, k]);
-      } else if (block[block.length - 1] !== k) block.push(k);
+  const lists = keys.map(variantHashes);
+  const total = lists.reduce((sum, h) => sum + h.length, 0);
+  const hashes = new Int32Array(total);
+  const ids = new Int32Array(total);
+  let k = 0;
+  lists.forEach((hs, id) => {
+    for (const h of hs) {
+      hashes[k] = h;
+      ids[k++] = id;
     }
-  }
-  const out: number[][] = [];
-  for (const block of blocks.values()) if (typeof block !== 'number') out.push(block);
-  return out;
+  });
+  return blocksOf(hashes, ids);
 }
 
 /**
@@ -133,16 +268,6 @@ export function sortedNeighbourhood(order: readonly number[], window: number, vi
       else visit(j, i);
     }
   }
-}
-
-/** Indices of `keys` sorted by key, and by reversed key (ties by index). */
-export function sortedOrders(keys: readonly string[]): { forward: number[]; reversed: number[] } {
-  const idx = keys.map((_, i) => i);
-  const cmp = (x: string, y: string, i: number, j: number): number => (x < y ? -1 : x > y ? 1 : i - j);
-  const forward = [...idx].sort((i, j) => cmp(keys[i]!, keys[j]!, i, j));
-  const rev = keys.map((k) => [...k].reverse().join(''));
-  const reversed = [...idx].sort((i, j) => cmp(rev[i]!, rev[j]!, i, j));
-  return { forward, reversed };
 }
 
 /**

@@ -37,7 +37,7 @@
  * member, evidence by rule and pair.
  */
 import { canonicalDecimal } from '../model/decimal.js';
-import { deletionBlocks, editDistance, jaccardSorted, sortedNeighbourhood, sortedOrders } from './blocking.js';
+import { combineHash, editDistance, forEachBlock, sortedNeighbourhood, writeVariantHashes } from './blocking.js';
 import { validateGtin, type GtinReason } from './gtin.js';
 import type { MasterItem } from './matching.js';
 import { compareText, displaySku, matchKey, resolveNormaliseRules, type NormaliseRules } from './normalise.js';
@@ -268,88 +268,176 @@ export interface NearDuplicateSearch {
  */
 export function nearDuplicatePairs(p: PreparedMaster, options: ClusterOptions = {}): NearDuplicateSearch {
   const s = settings(options);
+  const minJ = s.minJaccard - 1e-9;
+
+  // Rows with a key, renumbered in key order: rows of one key are contiguous, and
+  // rows with similar keys sit close in memory. Token sets go into one flat array.
+  const row = Int32Array.from(
+    p.rowsOfKey.flatMap((rows) => rows),
+    (r) => r,
+  );
+  const m = row.length;
+  const kid = new Int32Array(m);
+  const cat = new Int32Array(m);
+  const tokStart = new Int32Array(m + 1);
+  const categoryIds = new Map<string, number>([['', 0]]);
+  for (let x = 0; x < m; x++) {
+    const r = row[x]!;
+    kid[x] = p.keyId[r]!;
+    const c = p.category[r]!;
+    let id = categoryIds.get(c);
+    if (id === undefined) categoryIds.set(c, (id = categoryIds.size));
+    cat[x] = id;
+    tokStart[x + 1] = tokStart[x]! + p.tokens[r]!.length;
+  }
+  const tok = new Int32Array(tokStart[m]!);
+  for (let x = 0; x < m; x++) tok.set(p.tokens[row[x]!]!, tokStart[x]!);
+  const digit = Uint8Array.from(p.tokenHasDigit, (d) => (d ? 1 : 0));
+  const keyStart = new Int32Array(p.keys.length + 1);
+  for (let x = 0; x < m; x++) keyStart[kid[x]! + 1]!++;
+  for (let k = 0; k < p.keys.length; k++) keyStart[k + 1]! += keyStart[k]!;
+
   // Accepted pairs may be found by several blocks: deduplicated once at the end.
   const accepted: NearDuplicatePair[] = [];
   const oversized: ClusterFinding[] = [];
   let candidatePairs = 0;
-  const n = p.n;
 
-  const check = (i: number, j: number, distance: number): void => {
+  /** Verifies one pair (local indices): cheap description tests first, the key distance last. */
+  const check = (x: number, y: number): void => {
+    if (kid[x] === kid[y]) return;
     candidatePairs++;
-    if (s.categoryVeto && !compatible(p.category[i]!, p.category[j]!)) return;
-    const a = p.tokens[i]!;
-    const b = p.tokens[j]!;
-    const small = Math.min(a.length, b.length);
-    const large = Math.max(a.length, b.length);
-    if (small < s.minJaccard * large - 1e-9) return;
-    const jaccard = jaccardSorted(a, b);
-    if (jaccard < s.minJaccard - 1e-9) return;
-    if (s.sizeVariantVeto && sizeVariants(p, a, b)) return;
-    if (distance < 0) {
-      const ka = p.key[i]!;
-      const kb = p.key[j]!;
-      const max = allowedDistance(ka, kb, s);
-      distance = editDistance(ka, kb, max);
-      if (distance > max) return;
-    }
-    accepted.push(i < j ? { i, j, distance, jaccard } : { i: j, j: i, distance, jaccard });
-  };
-
-  /** All row pairs of two distinct keys (the key distance is checked last: descriptions reject most pairs sooner). */
-  const checkKeys = (ka: number, kb: number): void => {
-    const rowsA = p.rowsOfKey[ka]!;
-    const rowsB = p.rowsOfKey[kb]!;
-    if (rowsA.length === 1 && rowsB.length === 1) check(rowsA[0]!, rowsB[0]!, -1);
-    else for (const i of rowsA) for (const j of rowsB) check(i, j, -1);
-  };
-
-  // 1. Deletion neighbourhoods over distinct keys: every pair at distance ≤ 1.
-  for (const block of deletionBlocks(p.keys)) {
-    if (block.length > s.maxKeyBlock) {
-      oversized.push({ kind: 'oversized_block', rule: 'near_duplicate', value: `key~${p.keys[block[0]!]}`, size: block.length });
-      sortedNeighbourhood(block, s.window, (x, y) => checkKeys(x, y));
-      continue;
-    }
-    for (let x = 0; x < block.length; x++) for (let y = x + 1; y < block.length; y++) checkKeys(block[x]!, block[y]!);
-  }
-
-  // 2. Sorted neighbourhood over keys, forwards and reversed: distance 2 between long keys.
-  const { forward, reversed } = sortedOrders(p.keys);
-  const longPair = (x: number, y: number): void => {
-    if (Math.min(p.keys[x]!.length, p.keys[y]!.length) >= s.longKeyLength) checkKeys(x, y);
-  };
-  sortedNeighbourhood(forward, s.window, longPair);
-  sortedNeighbourhood(reversed, s.window, longPair);
-
-  // 3. Rare description tokens (prefix filtering): pairs whose descriptions can reach minJaccard.
-  const blocks: number[][] = p.tokenText.map(() => []);
-  for (let i = 0; i < n; i++) {
-    if (p.keyId[i]! < 0) continue;
-    const t = p.tokens[i]!;
-    const prefix = t.length - Math.ceil(s.minJaccard * t.length - 1e-9) + 1;
-    for (let k = 0; k < Math.min(prefix, t.length); k++) blocks[t[k]!]!.push(i);
-  }
-  for (let id = 0; id < blocks.length; id++) {
-    const rows = blocks[id]!;
-    if (rows.length < 2) continue;
-    if (rows.length > s.maxTokenBlock) {
-      oversized.push({ kind: 'oversized_block', rule: 'near_duplicate', value: `token:${p.tokenText[id]}`, size: rows.length });
-      const byKey = [...rows].sort((x, y) => p.keyId[x]! - p.keyId[y]! || x - y);
-      sortedNeighbourhood(byKey, s.window, (x, y) => {
-        if (p.keyId[x] !== p.keyId[y]) check(x, y, -1);
-      });
-      continue;
-    }
-    for (let x = 0; x < rows.length; x++) {
-      for (let y = x + 1; y < rows.length; y++) {
-        if (p.keyId[rows[x]!] !== p.keyId[rows[y]!]) check(rows[x]!, rows[y]!, -1);
+    const cx = cat[x]!;
+    const cy = cat[y]!;
+    if (s.categoryVeto && cx !== 0 && cy !== 0 && cx !== cy) return;
+    const a0 = tokStart[x]!;
+    const a1 = tokStart[x + 1]!;
+    const b0 = tokStart[y]!;
+    const b1 = tokStart[y + 1]!;
+    const la = a1 - a0;
+    const lb = b1 - b0;
+    if (la === 0 || lb === 0 || (la < lb ? la < s.minJaccard * lb - 1e-9 : lb < s.minJaccard * la - 1e-9)) return;
+    // Jaccard and the size-variant test in one merge of the two sorted token lists.
+    let i = a0;
+    let j = b0;
+    let common = 0;
+    let onlyA = 0;
+    let onlyB = 0;
+    while (i < a1 && j < b1) {
+      const ta = tok[i]!;
+      const tb = tok[j]!;
+      if (ta === tb) {
+        common++;
+        i++;
+        j++;
+      } else if (ta < tb) {
+        onlyA |= digit[ta]!;
+        i++;
+      } else {
+        onlyB |= digit[tb]!;
+        j++;
       }
     }
+    for (; i < a1; i++) onlyA |= digit[tok[i]!]!;
+    for (; j < b1; j++) onlyB |= digit[tok[j]!]!;
+    const jaccard = common / (la + lb - common);
+    if (jaccard < minJ) return;
+    if (s.sizeVariantVeto && onlyA && onlyB) return;
+    const ka = p.keys[kid[x]!]!;
+    const kb = p.keys[kid[y]!]!;
+    const max = allowedDistance(ka, kb, s);
+    const distance = editDistance(ka, kb, max);
+    if (distance > max) return;
+    const ri = row[x]!;
+    const rj = row[y]!;
+    accepted.push(ri < rj ? { i: ri, j: rj, distance, jaccard } : { i: rj, j: ri, distance, jaccard });
+  };
+
+  /** A block of local indices, ascending (so in key order): every pair, or when too large a sorted neighbourhood. */
+  const expand = (ids: Int32Array, length: number, cap: number, label: () => string): void => {
+    if (length > cap) {
+      oversized.push({ kind: 'oversized_block', rule: 'near_duplicate', value: label(), size: length });
+      for (let a = 0; a < length; a++) {
+        const end = Math.min(length, a + s.window);
+        for (let b = a + 1; b < end; b++) check(ids[a]!, ids[b]!);
+      }
+      return;
+    }
+    for (let a = 0; a < length; a++) for (let b = a + 1; b < length; b++) check(ids[a]!, ids[b]!);
+  };
+
+  // Prefix tokens per row (prefix filtering): a pair reaching minJaccard shares one.
+  const prefix = new Int32Array(m);
+  for (let x = 0; x < m; x++) {
+    const t = tokStart[x + 1]! - tokStart[x]!;
+    prefix[x] = Math.min(t, t - Math.ceil(s.minJaccard * t - 1e-9) + 1);
+  }
+
+  // 1. Deletion neighbourhoods of the key crossed with the prefix tokens: every pair
+  //    at key distance ≤ 1 whose descriptions can reach minJaccard shares a
+  //    (variant, token) block, and few other pairs do.
+  const variantStart = new Int32Array(p.keys.length + 1);
+  const variantData: number[] = [];
+  const scratch: number[] = [];
+  for (let k = 0; k < p.keys.length; k++) {
+    const count = writeVariantHashes(p.keys[k]!, scratch);
+    for (let v = 0; v < count; v++) variantData.push(scratch[v]!);
+    variantStart[k + 1] = variantData.length;
+  }
+  let entryCount = 0;
+  for (let x = 0; x < m; x++) entryCount += (variantStart[kid[x]! + 1]! - variantStart[kid[x]!]!) * prefix[x]!;
+  const hashes = new Int32Array(entryCount);
+  const ids = new Int32Array(entryCount);
+  let e = 0;
+  for (let x = 0; x < m; x++) {
+    const v1 = variantStart[kid[x]! + 1]!;
+    for (let v = variantStart[kid[x]!]!; v < v1; v++) {
+      for (let k = 0; k < prefix[x]!; k++) {
+        hashes[e] = combineHash(variantData[v]!, tok[tokStart[x]! + k]!);
+        ids[e++] = x;
+      }
+    }
+  }
+  forEachBlock(hashes, ids, (block, length) => expand(block, length, s.maxKeyBlock, () => `key~${p.keys[kid[block[0]!]!]}`));
+
+  // 2. Sorted neighbourhood over the distinct keys (sorted already), forwards and
+  //    reversed: distance 2 between long keys, whatever the description blocks held.
+  const longPair = (ka: number, kb: number): void => {
+    if (p.keys[ka]!.length < s.longKeyLength || p.keys[kb]!.length < s.longKeyLength) return;
+    for (let x = keyStart[ka]!; x < keyStart[ka + 1]!; x++) for (let y = keyStart[kb]!; y < keyStart[kb + 1]!; y++) check(x, y);
+  };
+  sortedNeighbourhood(identity(p.keys.length), s.window, longPair);
+  sortedNeighbourhood(reversedOrder(p.keys), s.window, longPair);
+
+  // 3. Prefix tokens alone: pairs whose descriptions can reach minJaccard, at any key distance.
+  const tokenCount = p.tokenText.length;
+  const start = new Int32Array(tokenCount + 1);
+  for (let x = 0; x < m; x++) for (let k = 0; k < prefix[x]!; k++) start[tok[tokStart[x]! + k]! + 1]!++;
+  for (let t = 0; t < tokenCount; t++) start[t + 1]! += start[t]!;
+  const members = new Int32Array(start[tokenCount]!);
+  const fill = start.slice(0, tokenCount);
+  for (let x = 0; x < m; x++) for (let k = 0; k < prefix[x]!; k++) members[fill[tok[tokStart[x]! + k]!]!++] = x;
+  for (let t = 0; t < tokenCount; t++) {
+    const length = start[t + 1]! - start[t]!;
+    if (length > 1) expand(members.subarray(start[t]!, start[t + 1]!), length, s.maxTokenBlock, () => `token:${p.tokenText[t]}`);
   }
 
   accepted.sort((a, b) => a.i - b.i || a.j - b.j);
   const pairs = accepted.filter((q, k) => k === 0 || q.i !== accepted[k - 1]!.i || q.j !== accepted[k - 1]!.j);
   return { pairs, candidatePairs, oversized };
+}
+
+function identity(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** Indices of sorted keys, ordered by the reversed key. */
+function reversedOrder(keys: readonly string[]): number[] {
+  const reversed = keys.map((k) => {
+    let r = '';
+    for (let c = k.length - 1; c >= 0; c--) r += k[c];
+    return r;
+  });
+  return identity(keys.length).sort((i, j) => compareText(reversed[i]!, reversed[j]!) || i - j);
 }
 
 function allowedDistance(a: string, b: string, s: Settings): number {
@@ -359,20 +447,6 @@ function allowedDistance(a: string, b: string, s: Settings): number {
 /** Categories agree, or one is blank. */
 function compatible(a: string, b: string): boolean {
   return a === '' || b === '' || a === b;
-}
-
-/** Each description has a token with digits that the other lacks: sizes of one product. */
-function sizeVariants(p: PreparedMaster, a: readonly number[], b: readonly number[]): boolean {
-  return hasDigitTokenNotIn(p, a, b) && hasDigitTokenNotIn(p, b, a);
-}
-
-function hasDigitTokenNotIn(p: PreparedMaster, a: readonly number[], b: readonly number[]): boolean {
-  let j = 0;
-  for (const t of a) {
-    while (j < b.length && b[j]! < t) j++;
-    if (p.tokenHasDigit[t] && (j >= b.length || b[j] !== t)) return true;
-  }
-  return false;
 }
 
 class UnionFind {

@@ -313,7 +313,8 @@ const UNITS: readonly UnitSpec[] = [
   {
     key: 'short_ton', name: 'short ton (US)', category: 'weight', rec20: 'STN',
     spellings: ['short ton', 'short tons', 'net ton', 'net tons', 'stn'],
-    legacy: { type: 'bigger', factorInv: 907.18474 },
+    // 2,000 of the catalogue's own lb in every version, so that 2000 lb is exactly 1 short ton
+    legacy: { type: 'bigger', factor: 2.20462 / 2000 },
     tree: { contains: 2000, of: 'lb' },
     note: '2,000 lb; X12 "TN"',
   },
@@ -573,14 +574,15 @@ export function buildCatalogue(options: CatalogueOptions = {}): Catalogue {
     const k = unitKey(spelling);
     if (k && !table.has(k)) table.set(k, key);
   };
-  for (const u of units.values()) {
-    add(free, u.key, u.key);
+  // keys resolve too ("fl_oz", "short_ton"), but are not listed as spellings
+  const keyOnly = new Set<string>();
+  for (const u of [...units.values(), ...packages.values()]) {
     for (const s of u.spellings) add(free, s, u.key);
+    if (!free.has(u.key)) keyOnly.add(u.key);
+    add(free, u.key, u.key);
   }
-  for (const p of packages.values()) {
-    add(free, p.key, p.key);
-    for (const s of p.spellings) add(free, s, p.key);
-  }
+  // Rec 20 common codes read as free text too ("KGM", "MTR"), where no spelling above claims them
+  for (const u of units.values()) if (u.rec20) add(free, u.rec20, u.key);
   const dialects: Record<Exclude<Dialect, 'free'>, Map<string, string>> = {
     x12: new Map(Object.entries(DIALECT_CODES.x12)),
     rec20: new Map(Object.entries(DIALECT_CODES.rec20)),
@@ -693,6 +695,7 @@ export function buildCatalogue(options: CatalogueOptions = {}): Catalogue {
   const spellingIndex = new Map<string, Record<Dialect, string[]>>();
   for (const [dialect, table] of [['free', free], ['x12', dialects.x12], ['rec20', dialects.rec20]] as const) {
     for (const [spelling, key] of table) {
+      if (dialect === 'free' && spelling === key && keyOnly.has(key)) continue;
       const entry = spellingIndex.get(key) ?? { free: [], x12: [], rec20: [] };
       entry[dialect].push(spelling);
       spellingIndex.set(key, entry);

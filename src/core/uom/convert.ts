@@ -62,6 +62,8 @@ export interface ConversionUnit {
   /** The version's factor (17/18: per reference unit; 19: root units in one). */
   readonly factor: number;
   readonly rounding: number;
+  /** False for a unit Odoo ships archived (19.0: Dozens, cm, the imperial units): the load files must activate it. */
+  readonly active: boolean;
   readonly pack?: PackSpec;
 }
 
@@ -207,7 +209,7 @@ function fromOdoo(spelling: string, unit: OdooUnit, catalogueUnit: CatalogueUnit
   return {
     spelling, key: unit.key, name: unit.name, kind: 'catalogue', status: unit.status,
     ...(unit.xmlid ? { xmlid: unit.xmlid } : {}),
-    category: catalogueUnit.category, categoryName: catalogueUnit.categoryName, factor: unit.factor, rounding: unit.rounding,
+    category: catalogueUnit.category, categoryName: catalogueUnit.categoryName, factor: unit.factor, rounding: unit.rounding, active: unit.active,
   };
 }
 
@@ -221,7 +223,7 @@ function resolveBase(ctx: Context): ConversionUnit | undefined {
     // the item is stocked in rolls, sets, …: a unit of its own, a category of its own
     return {
       spelling, key: `item:${m.package.key}`, name: m.package.name, kind: 'pack', status: 'item',
-      category: `item:${m.package.key}`, categoryName: `${m.package.name} (item unit)`, factor: 1, rounding: itemRounding(ctx),
+      category: `item:${m.package.key}`, categoryName: `${m.package.name} (item unit)`, factor: 1, rounding: itemRounding(ctx), active: true,
     };
   }
   const pack = m.kind === 'pack' ? m.pack : undefined;
@@ -263,6 +265,13 @@ function resolveUnit(spelling: string, ctx: Context, base: ConversionUnit | unde
     case 'unit':
       return { ok: true, unit: fromOdoo(spelling, ctx.catalogue.odoo(m.unit.key, ctx.version, { productUnitDigits: ctx.digits }), m.unit) };
     case 'pack':
+      if (ctx.item?.baseUnit && !base && m.pack.innerUnit === undefined) {
+        // a pack counts the item's base unit: never assume Units for a base nobody knows
+        return {
+          ok: false,
+          finding: finding(ctx, 'unknown-unit', `"${spelling}" holds ${m.pack.quantityPerPack} of the item's base unit, and "${ctx.item.baseUnit}" is not a known unit of measure`, { unit: ctx.item.baseUnit }),
+        };
+      }
       return { ok: true, unit: packUnit(m.pack, ctx, base, preferCategory) };
     case 'package':
       return {
@@ -331,6 +340,7 @@ function packUnit(pack: PackSpec, ctx: Context, base: ConversionUnit | undefined
     categoryName: of.categoryName,
     factor,
     rounding: itemRounding(ctx),
+    active: true,
     pack,
   };
 }
