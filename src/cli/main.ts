@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { InvsyncError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
+import { registerCleanse } from './commands/cleanse.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInit } from './commands/init.js';
 import { registerLoad } from './commands/load.js';
@@ -32,6 +33,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerInit(program, ctx);
   registerLoad(program, ctx);
   registerProfile(program, ctx);
+  registerCleanse(program, ctx);
   registerDemo(program, ctx);
   registerUom(program, ctx);
   for (const command of program.commands) {

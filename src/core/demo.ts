@@ -1,11 +1,15 @@
 /**
- * `demo`: the pipeline on the bundled sample data (fixtures/demo), staged in the
- * current workspace so that every other command can be tried on it afterwards.
+ * `demo`: the pipeline on the bundled sample data (fixtures/demo, with its own
+ * invsync.yaml), staged in the current workspace so that every other command can be
+ * tried on it afterwards: load every source, cleanse, write the review workbook.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cleanseWorkspace, type CleanseResult } from './cleanse/cleanse.js';
+import { writeReviewWorkbook } from './cleanse/review.js';
 import { WorkspaceError } from './errors.js';
+import { readWorkspaceConfig } from './workspace/config.js';
 import { loadFiles, type LoadOptions, type LoadResult } from './loaders/load.js';
 import { profileWorkspace, type ProfileResult } from './profile/profile.js';
 import type { RunContext } from './staging/audit.js';
@@ -22,6 +26,8 @@ export interface DemoSource {
 export interface DemoResult {
   readonly fixtures: string;
   readonly loads: readonly LoadResult[];
+  readonly cleanse: CleanseResult;
+  readonly reviewWorkbook: { readonly file: string; readonly rows: number };
   readonly profile: ProfileResult;
 }
 
@@ -41,10 +47,11 @@ export function readDemoSources(fixtures: string): DemoSource[] {
 
 export async function runDemo(
   db: Db,
-  options: { fixtures?: string; onProgress?: LoadOptions['onProgress']; onStep?: (message: string) => void },
+  options: { fixtures?: string; outDir: string; onProgress?: LoadOptions['onProgress']; onStep?: (message: string) => void },
   run?: RunContext,
 ): Promise<DemoResult> {
   const fixtures = options.fixtures ?? bundledFixtures();
+  const config = readWorkspaceConfig(fixtures);
   const loads: LoadResult[] = [];
   for (const source of readDemoSources(fixtures)) {
     options.onStep?.(`load ${source.file} as ${source.kind}`);
@@ -62,5 +69,9 @@ export async function runDemo(
       ),
     );
   }
-  return { fixtures, loads, profile: profileWorkspace(db) };
+  options.onStep?.('cleanse');
+  const cleanse = cleanseWorkspace(db, { config });
+  const reviewFile = path.join(options.outDir, 'review.xlsx');
+  const reviewWorkbook = { file: reviewFile, ...(await writeReviewWorkbook(db, reviewFile)) };
+  return { fixtures, loads, cleanse, reviewWorkbook, profile: profileWorkspace(db) };
 }

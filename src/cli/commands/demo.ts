@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { runDemo } from '../../core/demo.js';
 import type { CommandContext } from '../context.js';
 import { startProgress } from '../ui/progress.js';
+import { renderCleanse } from './cleanse.js';
 import { renderProfile } from './profile.js';
 
 const EXAMPLES = `
@@ -23,12 +24,16 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
     .description('run the pipeline on the bundled sample data')
     .option('--out <dir>', 'where reports are written', 'out')
     .addHelpText('after', EXAMPLES)
-    .action(async (_options: { out: string }, command: Command) => {
+    .action(async (options: { out: string }, command: Command) => {
       const out = ctx.output(command);
       const progress = await startProgress(ctx.io, ctx.globals(command));
       try {
         const result = await ctx.withDatabase(command, { create: true }, (db, run) =>
-          runDemo(db, { onProgress: (p) => progress.update(`loading ${p.file}`, p.rows), onStep: (s) => progress.update(s, 0) }, run),
+          runDemo(
+            db,
+            { outDir: ctx.resolve(options.out), onProgress: (p) => progress.update(`loading ${p.file}`, p.rows), onStep: (s) => progress.update(s, 0) },
+            run,
+          ),
         );
         progress.stop();
         out.result(result, () => {
@@ -38,6 +43,9 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
             ...loaded.map((f) => `  ${f.kind.padEnd(9)} ${f.file.slice(result.fixtures.length + 1).padEnd(34)} ${String(f.rowsStaged).padStart(6)} staged ${String(f.rowsRejected).padStart(4)} rejected`),
             '',
             renderProfile(result.profile, out),
+            '',
+            out.color.bold('Cleansing'),
+            renderCleanse({ ...result.cleanse, reviewWorkbook: result.reviewWorkbook }, out),
           ];
           return lines.join('\n');
         });

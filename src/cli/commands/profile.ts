@@ -62,6 +62,13 @@ export function renderProfile(result: ProfileResult, out: Output): string {
     if (flags.length) findings.push(`flags: ${flags.map(([f, n]) => `${f} ${n}`).join(', ')}`);
     if (findings.length) lines.push('', `${out.color.bold(shortName(s.file))} (${s.kind})`, ...findings.map((f) => `  - ${f}`));
   }
+  if (result.cleansing) {
+    const c = result.cleansing;
+    lines.push('', out.color.bold('Left open by cleansing'));
+    lines.push(`  - unmapped SKUs: ${c.unmappedSkus.length ? c.unmappedSkus.map((u) => `"${u.spelling}" (${u.kinds.join(', ')}; ${u.lines} lines)`).join(', ') : 'none'}`);
+    lines.push(`  - SKU spellings waiting for review: ${c.skusToReview}`);
+    lines.push(`  - unit problems: ${c.unitProblems.length ? c.unitProblems.map((u) => `"${u.unit}" ${u.status.replace(/_/g, ' ')} (${u.lines} lines)`).join(', ') : 'none'}`);
+  }
   const t = result.totals;
   lines.push('', `${t.rowsRead.toLocaleString('en-US')} rows read = ${t.rowsStaged.toLocaleString('en-US')} staged + ${t.rowsRejected.toLocaleString('en-US')} rejected`);
   return lines.join('\n');

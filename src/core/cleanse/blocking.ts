@@ -8,17 +8,18 @@
  *   Damerau-Levenshtein distance 1 always share a block (a substitution or an
  *   adjacent transposition: both lose the same character; an insertion: the shorter
  *   key *is* a deletion of the longer), so the blocked search finds exactly the
- *   pairs an all-pairs search finds, in O(n·L) block entries.
+ *   pairs an all-pairs search finds, in O(n·L) block entries. Variants are filed by
+ *   a 30-bit hash and grouped with a linear radix sort: a hash collision can only
+ *   add a candidate (every candidate is verified), never lose one.
  * - **Sorted neighbourhood**: keys sorted (forwards, and reversed to catch an error
- *   near the start), each compared with the next `window − 1`: catches distance-2
- *   pairs between long keys at O(n·window).
- * - **Prefix filtering** on description tokens (Bayardo et al., "Scaling up all
- *   pairs similarity search"): with each token set ordered rarest first, two sets
- *   with Jaccard ≥ t share a token among the first `|x| − ⌈t·|x|⌉ + 1` of each; only
- *   those (rare) tokens are indexed.
+ *   near the start), each compared with the next `window − 1`: O(n·window).
+ * - **Prefix filtering** on description tokens (Bayardo, Ma, Srikant, "Scaling up
+ *   all pairs similarity search", WWW 2007): with each token set ordered rarest
+ *   first, two sets with Jaccard ≥ t share a token among the first
+ *   `|x| − ⌈t·|x|⌉ + 1` of each; only those (rare) tokens need indexing.
  *
- * A block larger than its cap is not expanded pair by pair; its members are compared
- * with their sorted neighbours instead, so the cost stays O(n log n) on any data.
+ * clusters.ts combines them; a block over its cap is walked as a sorted
+ * neighbourhood instead of pair by pair, so the cost stays near-linear on any data.
  */
 
 /**
@@ -64,7 +65,7 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
     prev = cur;
     cur = t;
   }
-  return prev[lb]!;
+  return Math.min(prev[lb]!, max + 1);
 }
 
 /** Scratch rows for editDistance, grown on demand (the module is single-threaded). */
@@ -255,8 +256,8 @@ export function deletionBlocks(keys: readonly string[]): number[][] {
 }
 
 /**
- * Index pairs `[i, j]` (i < j) of *distinct* keys in sorted order, each compared
- * with its next `window − 1` neighbours. `order` gives the indices in sorted order.
+ * Sorted neighbourhood: given indices in sorted order, visits each with its next
+ * `window − 1` neighbours, as `(i, j)` with i < j.
  */
 export function sortedNeighbourhood(order: readonly number[], window: number, visit: (i: number, j: number) => void): void {
   for (let p = 0; p < order.length; p++) {

@@ -27,11 +27,18 @@
  *   counts but are different items.
  *
  * Scale: no rule compares all pairs. Key collisions, barcodes and identical
- * descriptions are hash groups; near duplicates come from deletion-neighbourhood
- * blocks (exact for distance ≤ 1), a sorted neighbourhood over keys (forwards and
- * reversed) for distance 2, and prefix-filtered rare description tokens (see
- * blocking.ts). Oversized blocks fall back to a sorted neighbourhood and are
- * reported. Pairs are joined into clusters with union-find.
+ * descriptions are hash groups (a barcode or description shared by more than
+ * `maxGroup` rows is a placeholder or a generic text: reported, not evidence).
+ * Near-duplicate candidates come from three blockings (see blocking.ts):
+ *   1. the key's deletion neighbourhood crossed with the description's prefix
+ *      tokens: every pair at key distance ≤ 1 that can reach the Jaccard threshold
+ *      shares a block, so distance ≤ 1 is found exactly;
+ *   2. a sorted neighbourhood over keys, forwards and reversed (window 10);
+ *   3. the prefix tokens alone (prefix filtering): every pair that can reach the
+ *      Jaccard threshold, so distance 2 is found exactly too while no token block
+ *      exceeds `maxTokenBlock`.
+ * A block over its cap is walked as a sorted neighbourhood (by key) instead of pair
+ * by pair, and reported. Pairs are joined into clusters with union-find.
  *
  * Output is deterministic: members sorted by (SKU, row), clusters by their first
  * member, evidence by rule and pair.
@@ -166,6 +173,12 @@ export interface PreparedMaster {
   readonly description: readonly string[];
   /** The set of tokens (ids joined): equal keys mean the same description once normalised, word order aside. */
   readonly descriptionKey: readonly string[];
+  /**
+   * 1 where the description is generic: the same on more than `maxGroup` rows
+   * ("N/A", "Spare part"). A generic description is evidence of nothing, neither
+   * as `same_description` nor towards a `near_duplicate`.
+   */
+  readonly genericDescription: Uint8Array;
   readonly category: readonly string[];
   readonly uom: readonly string[];
   /** GTIN-14 when valid, '' otherwise. */
@@ -177,12 +190,20 @@ export interface PreparedMaster {
 }
 
 /** Upper-case word tokens: letters and digits, everything else separates. */
+function differentGtins(p: PreparedMaster, i: number, j: number): boolean {
+  const a = p.gtin[i]!;
+  const b = p.gtin[j]!;
+  return a !== '' && b !== '' && a !== b;
+}
+
 export function descriptionTokens(description: string): string[] {
-  return description
+  const text = description
     .normalize('NFKC')
     .toUpperCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((t) => t !== '');
+    // 1/2", 1/2'' and 1/2in are one size: inch marks become IN
+    .replace(/(\p{N})\s*(?:"|''|″|INCH(?:ES)?\b)/gu, '$1 IN');
+  // Fractions and decimals stay one token: "1/2" is not "1" and "2", "2.5" is not "2" and "5".
+  return text.match(/[\p{L}\p{N}]+(?:[.,/]\p{N}+)*/gu) ?? [];
 }
 
 function defaultUomKey(uom: string): string {
@@ -233,7 +254,7 @@ export function prepareMaster(items: readonly MasterItem[], options: ClusterOpti
   const idOf = new Map(tokenText.map((t, id) => [t, id]));
   const tokens = rawTokens.map((ts) => ts.map((t) => idOf.get(t)!).sort((a, b) => a - b));
   const tokenHasDigit = tokenText.map((t) => /\p{N}/u.test(t));
-  const keys = [...new Set(key.filter((k) => k !== ''))].sort(compareText);
+  const keys = [...new Set(key.filter((k) => k !== ''))].sort(); // default sort: UTF-16 code units, as compareText
   const position = new Map(keys.map((k, id) => [k, id]));
   const keyId = new Int32Array(n);
   const rowsOfKey: number[][] = keys.map(() => []);
@@ -243,7 +264,11 @@ export function prepareMaster(items: readonly MasterItem[], options: ClusterOpti
     if (id >= 0) rowsOfKey[id]!.push(i);
   }
   const descriptionKey = tokens.map((t) => t.join(','));
-  return { n, sku, key, keys, keyId, rowsOfKey, tokens, tokenHasDigit, tokenText, description, descriptionKey, category, uom, gtin, barcode, cost, findings };
+  const groupSize = new Map<string, number>();
+  for (const d of descriptionKey) if (d !== '') groupSize.set(d, (groupSize.get(d) ?? 0) + 1);
+  const maxGroup = settings(options).maxGroup;
+  const genericDescription = Uint8Array.from(descriptionKey, (d) => (d !== '' && groupSize.get(d)! > maxGroup ? 1 : 0));
+  return { n, sku, key, keys, keyId, rowsOfKey, tokens, tokenHasDigit, tokenText, description, descriptionKey, genericDescription, category, uom, gtin, barcode, cost, findings };
 }
 
 export interface NearDuplicatePair {
@@ -263,8 +288,9 @@ export interface NearDuplicateSearch {
 /**
  * The near-duplicate rule over a prepared master: every row pair with different
  * keys within the allowed key distance, description Jaccard ≥ `minJaccard`, and no
- * veto. Exact for key distance ≤ 1 (deletion blocks) whenever no key block exceeds
- * `maxKeyBlock`.
+ * veto. Exact at key distance ≤ 1 while no (variant, token) block exceeds
+ * `maxKeyBlock`; exact at distance 2 as well while no token block exceeds
+ * `maxTokenBlock`. Beyond the caps, pairs may be missed, never invented.
  */
 export function nearDuplicatePairs(p: PreparedMaster, options: ClusterOptions = {}): NearDuplicateSearch {
   const s = settings(options);
@@ -288,10 +314,10 @@ export function nearDuplicatePairs(p: PreparedMaster, options: ClusterOptions = 
     let id = categoryIds.get(c);
     if (id === undefined) categoryIds.set(c, (id = categoryIds.size));
     cat[x] = id;
-    tokStart[x + 1] = tokStart[x]! + p.tokens[r]!.length;
+    tokStart[x + 1] = tokStart[x]! + (p.genericDescription[r] ? 0 : p.tokens[r]!.length);
   }
   const tok = new Int32Array(tokStart[m]!);
-  for (let x = 0; x < m; x++) tok.set(p.tokens[row[x]!]!, tokStart[x]!);
+  for (let x = 0; x < m; x++) if (!p.genericDescription[row[x]!]) tok.set(p.tokens[row[x]!]!, tokStart[x]!);
   const digit = Uint8Array.from(p.tokenHasDigit, (d) => (d ? 1 : 0));
   const keyStart = new Int32Array(p.keys.length + 1);
   for (let x = 0; x < m; x++) keyStart[kid[x]! + 1]!++;
@@ -341,7 +367,10 @@ export function nearDuplicatePairs(p: PreparedMaster, options: ClusterOptions = 
     for (; j < b1; j++) onlyB |= digit[tok[j]!]!;
     const jaccard = common / (la + lb - common);
     if (jaccard < minJ) return;
-    if (s.sizeVariantVeto && onlyA && onlyB) return;
+    // Any number in one description only is another size ("Check valve 1" / "1 1/4").
+    if (s.sizeVariantVeto && (onlyA || onlyB)) return;
+    // Two different valid barcodes are two products, whatever the descriptions say.
+    if (differentGtins(p, row[x]!, row[y]!)) return;
     const ka = p.keys[kid[x]!]!;
     const kb = p.keys[kid[y]!]!;
     const max = allowedDistance(ka, kb, s);
@@ -515,15 +544,16 @@ export function clusterDuplicates(items: readonly MasterItem[], options: Cluster
         continue;
       }
       const sorted = [...rows].sort(memberOrder);
-      // Each row is paired with the first earlier row of another key that it may pair with.
+      // Every pair that may pair joins the cluster; evidence is kept for the pairs
+      // that join two parts (a spanning forest), not for all k² pairs.
+      const local = new UnionFind(sorted.length);
       for (let y = 1; y < sorted.length; y++) {
-        const j = sorted[y]!;
         for (let x = 0; x < y; x++) {
           const i = sorted[x]!;
-          if (p.keyId[i] !== p.keyId[j] && pairOk(i, j)) {
-            evidence.push({ rule, i, j, score: 1, detail: detailOf(i) });
-            break;
-          }
+          const j = sorted[y]!;
+          if (p.keyId[i] === p.keyId[j] || !pairOk(i, j) || local.find(x) === local.find(y)) continue;
+          local.union(x, y);
+          evidence.push({ rule, i, j, score: 1, detail: detailOf(i) });
         }
       }
     }
@@ -533,7 +563,7 @@ export function clusterDuplicates(items: readonly MasterItem[], options: Cluster
     'same_description',
     (i) => p.descriptionKey[i]!,
     (i) => p.description[i]!,
-    (i, j) => !s.categoryVeto || compatible(p.category[i]!, p.category[j]!),
+    (i, j) => (!s.categoryVeto || compatible(p.category[i]!, p.category[j]!)) && !differentGtins(p, i, j),
   );
 
   // (c2) Near duplicates.

@@ -23,7 +23,7 @@
  * with several candidates it is left unmapped (the remedy is to re-extract the file
  * with the column as text).
  */
-import { compareText, DEFAULT_NORMALISE_RULES, displaySku, indexKeysByDigits, isNumericKey, leadingZeroCandidates, lookAlikeKey, matchKey, resolveNormaliseRules, scientificNotation, splitRevision, type NormaliseRules } from './normalise.js';
+import { compareText, DEFAULT_NORMALISE_RULES, displaySku, indexKeysByDigits, isNumericKey, leadingZeroCandidates, lookAlikeKey, matchKey, resolveNormaliseRules, scientificNotation, splitRevision, type MasterKeysByDigits, type NormaliseRules } from './normalise.js';
 
 /** One row of the legacy item master. */
 export interface MasterItem {
@@ -117,7 +117,7 @@ export interface MasterIndex {
   /** Raw and display spellings → canonical SKU. */
   readonly exact: ReadonlyMap<string, string>;
   readonly byKey: ReadonlyMap<string, readonly string[]>;
-  readonly byDigits: ReturnType<typeof indexKeysByDigits>;
+  readonly byDigits: MasterKeysByDigits;
   readonly byLookAlike: ReadonlyMap<string, readonly string[]>;
   /** All-digit keys by value, ascending, for scientific-notation candidates. */
   readonly numeric: readonly { readonly value: bigint; readonly key: string }[];

@@ -36,8 +36,17 @@ export interface SourceProfile {
   readonly tracking: { readonly serialQuantityNotOne: number; readonly missingLotOrSerial: number };
 }
 
+/** What cleansing left open (present once `cleanse` has run). */
+export interface CleansingProfile {
+  readonly unmappedSkus: readonly { readonly spelling: string; readonly kinds: readonly string[]; readonly lines: number }[];
+  readonly skusToReview: number;
+  /** Quantity lines held back by unit problems, per unit as written and reason. */
+  readonly unitProblems: readonly { readonly unit: string; readonly status: string; readonly lines: number }[];
+}
+
 export interface ProfileResult {
   readonly sources: readonly SourceProfile[];
+  readonly cleansing?: CleansingProfile;
   readonly totals: { readonly rowsRead: number; readonly rowsStaged: number; readonly rowsRejected: number };
 }
 
@@ -68,7 +77,30 @@ export function profileWorkspace(db: Db): ProfileResult {
     totals.rowsStaged += p.rowsStaged;
     totals.rowsRejected += p.rowsRejected;
   }
-  return { sources: profiles, totals };
+  return { sources: profiles, totals, ...(cleansed(db) ? { cleansing: cleansingProfile(db) } : {}) };
+}
+
+function cleansed(db: Db): boolean {
+  return (db.prepare('SELECT count(*) AS n FROM sku_xref').get() as { n: number }).n > 0;
+}
+
+function cleansingProfile(db: Db): CleansingProfile {
+  const unmapped = db
+    .prepare("SELECT spelling, kinds, line_count FROM sku_xref WHERE status IN ('unmapped', 'rejected') ORDER BY spelling")
+    .all() as { spelling: string; kinds: string; line_count: number }[];
+  const review = db.prepare("SELECT count(*) AS n FROM sku_xref WHERE status = 'review'").get() as { n: number };
+  const units = db
+    .prepare(
+      `SELECT coalesce(uom, '') AS unit, status, count(*) AS n FROM quantities
+       WHERE status IN ('unknown_unit', 'ambiguous_unit', 'cross_category', 'pack_size_unknown', 'no_base_unit', 'invalid_quantity')
+       GROUP BY unit, status ORDER BY unit, status`,
+    )
+    .all() as { unit: string; status: string; n: number }[];
+  return {
+    unmappedSkus: unmapped.map((u) => ({ spelling: u.spelling, kinds: JSON.parse(u.kinds) as string[], lines: u.line_count })),
+    skusToReview: review.n,
+    unitProblems: units.map((u) => ({ unit: u.unit, status: u.status, lines: u.n })),
+  };
 }
 
 function profileSource(

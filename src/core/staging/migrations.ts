@@ -213,6 +213,73 @@ CREATE TABLE rejects (
 CREATE INDEX rejects_by_sheet ON rejects(sheet_id);
 `,
   },
+  {
+    version: 2,
+    name: 'cleansing: SKU cross-reference, duplicate clusters, review decisions, clean items, quantities in base units',
+    sql: `
+CREATE TABLE sku_xref (
+  spelling TEXT PRIMARY KEY,
+  canonical_sku TEXT,
+  rule TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  status TEXT NOT NULL,
+  confirmed_by TEXT NOT NULL,
+  evidence TEXT,
+  kinds TEXT NOT NULL,
+  line_count INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE item_clusters (
+  cluster INTEGER NOT NULL,
+  sku TEXT NOT NULL,
+  survivor TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  status TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  PRIMARY KEY (cluster, sku)
+) STRICT;
+
+CREATE TABLE review_decisions (
+  sku TEXT PRIMARY KEY,
+  decision TEXT NOT NULL,
+  target_sku TEXT,
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  workbook TEXT
+) STRICT;
+
+CREATE TABLE items_clean (
+  sku TEXT PRIMARY KEY,
+  description TEXT,
+  uom TEXT,
+  uom_key TEXT,
+  purchase_uom TEXT,
+  pack_size TEXT,
+  category TEXT,
+  unit_cost TEXT,
+  barcode TEXT,
+  gtin14 TEXT,
+  barcode_status TEXT,
+  tracking TEXT,
+  weight TEXT,
+  merged_from TEXT NOT NULL DEFAULT '[]'
+) STRICT;
+
+CREATE TABLE quantities (
+  kind TEXT NOT NULL,
+  row_id INTEGER NOT NULL,
+  spelling TEXT,
+  sku TEXT,
+  qty TEXT,
+  uom TEXT,
+  qty_base TEXT,
+  base_uom TEXT,
+  status TEXT NOT NULL,
+  reason TEXT
+) STRICT;
+CREATE INDEX quantities_by_kind_row ON quantities(kind, row_id);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

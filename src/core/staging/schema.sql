@@ -1,4 +1,4 @@
--- invsync staging schema, version 1. Generated from src/core/staging/migrations.ts
+-- invsync staging schema, version 2. Generated from src/core/staging/migrations.ts
 -- by `npm run schema`; test/unit/staging/schema.test.ts fails when it is out of date.
 
 CREATE TABLE counts (
@@ -56,6 +56,16 @@ CREATE TABLE gl (
   flags TEXT
 ) STRICT;
 
+CREATE TABLE item_clusters (
+  cluster INTEGER NOT NULL,
+  sku TEXT NOT NULL,
+  survivor TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  status TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  PRIMARY KEY (cluster, sku)
+) STRICT;
+
 CREATE TABLE items (
   id INTEGER PRIMARY KEY,
   sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
@@ -72,6 +82,23 @@ CREATE TABLE items (
   tracking TEXT,
   weight TEXT,
   flags TEXT
+) STRICT;
+
+CREATE TABLE items_clean (
+  sku TEXT PRIMARY KEY,
+  description TEXT,
+  uom TEXT,
+  uom_key TEXT,
+  purchase_uom TEXT,
+  pack_size TEXT,
+  category TEXT,
+  unit_cost TEXT,
+  barcode TEXT,
+  gtin14 TEXT,
+  barcode_status TEXT,
+  tracking TEXT,
+  weight TEXT,
+  merged_from TEXT NOT NULL DEFAULT '[]'
 ) STRICT;
 
 CREATE TABLE locations (
@@ -106,6 +133,19 @@ CREATE TABLE moves (
   flags TEXT
 ) STRICT;
 
+CREATE TABLE quantities (
+  kind TEXT NOT NULL,
+  row_id INTEGER NOT NULL,
+  spelling TEXT,
+  sku TEXT,
+  qty TEXT,
+  uom TEXT,
+  qty_base TEXT,
+  base_uom TEXT,
+  status TEXT NOT NULL,
+  reason TEXT
+) STRICT;
+
 CREATE TABLE rejects (
   id INTEGER PRIMARY KEY,
   sheet_id INTEGER NOT NULL REFERENCES source_sheets(id) ON DELETE CASCADE,
@@ -114,6 +154,15 @@ CREATE TABLE rejects (
   reason_code TEXT NOT NULL,
   reason TEXT NOT NULL,
   raw TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE review_decisions (
+  sku TEXT PRIMARY KEY,
+  decision TEXT NOT NULL,
+  target_sku TEXT,
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  workbook TEXT
 ) STRICT;
 
 CREATE TABLE runs (
@@ -128,6 +177,18 @@ CREATE TABLE runs (
   message TEXT,
   inputs TEXT NOT NULL DEFAULT '[]',
   result TEXT
+) STRICT;
+
+CREATE TABLE sku_xref (
+  spelling TEXT PRIMARY KEY,
+  canonical_sku TEXT,
+  rule TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  status TEXT NOT NULL,
+  confirmed_by TEXT NOT NULL,
+  evidence TEXT,
+  kinds TEXT NOT NULL,
+  line_count INTEGER NOT NULL
 ) STRICT;
 
 CREATE TABLE source_sheets (
@@ -184,6 +245,8 @@ CREATE TABLE wms (
   qty_unit_in_cell TEXT,
   flags TEXT
 ) STRICT;
+
+CREATE INDEX quantities_by_kind_row ON quantities(kind, row_id);
 
 CREATE INDEX rejects_by_sheet ON rejects(sheet_id);
 

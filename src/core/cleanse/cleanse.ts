@@ -1,0 +1,306 @@
+/**
+ * `cleanse`: one canonical SKU for every spelling, and every quantity in its item's
+ * base unit. Computes from the staged data and the review decisions, then rewrites
+ * the derived tables (sku_xref, item_clusters, items_clean, quantities) in the
+ * command's transaction. Running it twice gives the same tables.
+ *
+ * Balance: spellings = auto + merged + confirmed + review + unmapped (+ rejected);
+ * quantity lines = usable + held back, per kind.
+ */
+import { KIND_SPECS } from '../model/kinds.js';
+import type { Db } from '../staging/database.js';
+import { buildCatalogue, type Catalogue, type ExtraUnit } from '../uom/index.js';
+import type { WorkspaceConfig } from '../workspace/config.js';
+import { clusterDuplicates, type DuplicateCluster } from './clusters.js';
+import { validateGtin } from './gtin.js';
+import { readMaster, type MasterRow } from './master.js';
+import { matchSpellings, type SkuMapping } from './matching.js';
+import { compareText, resolveNormaliseRules, roundsTo, scientificNotation, type NormaliseRules } from './normalise.js';
+import { convertStagedQuantities, type ItemUnits, type QuantityBalance, type QuantityKind } from './quantities.js';
+
+export type XrefStatus = 'auto' | 'merged' | 'confirmed' | 'review' | 'unmapped' | 'rejected';
+
+export interface CleanseOptions {
+  readonly config: WorkspaceConfig;
+  readonly onProgress?: (step: string, count: number) => void;
+}
+
+export interface CleanseResult {
+  readonly items: { readonly masterRows: number; readonly canonical: number; readonly invalidBarcodes: number };
+  readonly clusters: { readonly total: number; readonly autoMerged: number; readonly decided: number; readonly review: number };
+  /** How many SKU spellings found in the staged sources ended where. */
+  readonly spellings: { readonly total: number } & Readonly<Record<XrefStatus, number>>;
+  readonly quantities: Readonly<Record<QuantityKind, QuantityBalance>>;
+  /** Items the review workbook would list (cluster members and spellings to confirm). */
+  readonly pendingReview: number;
+}
+
+export interface Decision {
+  readonly sku: string;
+  readonly decision: 'merge' | 'keep' | 'map' | 'reject';
+  readonly target: string | null;
+}
+
+export function catalogueFor(config: WorkspaceConfig): Catalogue {
+  return buildCatalogue({
+    extraUnits: (config.units.units ?? []) as unknown as ExtraUnit[],
+    extraSynonyms: config.units.synonyms ?? {},
+    source: config.file ?? 'invsync.yaml',
+  });
+}
+
+export function normaliseRulesFor(config: WorkspaceConfig): NormaliseRules {
+  return resolveNormaliseRules({
+    ...(config.sku.separators !== undefined ? { separators: config.sku.separators } : {}),
+    ...(config.sku.revisionSuffixes !== undefined ? { revisionSuffixes: config.sku.revisionSuffixes } : {}),
+    ...(config.sku.caseSensitive !== undefined ? { caseFold: !config.sku.caseSensitive } : {}),
+  });
+}
+
+export function readDecisions(db: Db): Map<string, Decision> {
+  const rows = db.prepare('SELECT sku, decision, target_sku FROM review_decisions ORDER BY sku').all() as { sku: string; decision: Decision['decision']; target_sku: string | null }[];
+  return new Map(rows.map((r) => [r.sku, { sku: r.sku, decision: r.decision, target: r.target_sku }]));
+}
+
+export function cleanseWorkspace(db: Db, options: CleanseOptions): CleanseResult {
+  const { config } = options;
+  const rules = normaliseRulesFor(config);
+  const catalogue = catalogueFor(config);
+  const decisions = readDecisions(db);
+  const master = readMaster(db);
+
+  // 1. Duplicate items inside the master, and where each master SKU goes.
+  const unitKey = (u: string): string => {
+    const m = catalogue.lookup(u);
+    return m.kind === 'unit' ? m.unit.key : u.trim().toLowerCase();
+  };
+  const clustering = clusterDuplicates(master, { rules, uomKey: unitKey });
+  const mergeInto = new Map<string, string>();
+  let autoMerged = 0;
+  let decided = 0;
+  let review = 0;
+  const clusterStatus = new Map<number, string>();
+  for (const cluster of clustering.clusters) {
+    const status = applyCluster(cluster, decisions, mergeInto);
+    clusterStatus.set(cluster.id, status);
+    if (status === 'auto_merged') autoMerged++;
+    else if (status === 'decided') decided++;
+    else review++;
+  }
+  const canonicalOf = (sku: string): string => {
+    let s = sku;
+    for (let hops = 0; hops < 10 && mergeInto.has(s) && mergeInto.get(s) !== s; hops++) s = mergeInto.get(s)!;
+    return s;
+  };
+
+  // 2. The clean item master: one row per canonical SKU, attributes from its first row.
+  const itemsClean = new Map<string, { row: MasterRow; mergedFrom: Set<string> }>();
+  for (const row of master) {
+    const canonical = canonicalOf(row.sku);
+    const entry = itemsClean.get(canonical);
+    if (!entry) itemsClean.set(canonical, { row: row.sku === canonical ? row : { ...row, sku: canonical }, mergedFrom: new Set() });
+    else if (row.sku === canonical && entry.row.sku === canonical && entry.row.rowId > row.rowId) entry.row = row;
+    if (row.sku !== canonical) itemsClean.get(canonical)!.mergedFrom.add(row.sku);
+  }
+  let invalidBarcodes = 0;
+  db.exec('DELETE FROM items_clean');
+  const insertItem = db.prepare(
+    `INSERT INTO items_clean (sku, description, uom, uom_key, purchase_uom, pack_size, category, unit_cost, barcode, gtin14, barcode_status, tracking, weight, merged_from)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const items = new Map<string, ItemUnits>();
+  const linksBySku = new Map<string, { unit: string; contains: number; of: string }[]>();
+  for (const link of config.units.links ?? []) linksBySku.set(link.sku, [...(linksBySku.get(link.sku) ?? []), { unit: link.unit, contains: link.contains, of: link.of }]);
+  for (const [sku, { row, mergedFrom }] of [...itemsClean].sort(([a], [b]) => compareText(a, b))) {
+    const gtin = row.barcode ? validateGtin(row.barcode) : undefined;
+    if (gtin && !gtin.valid) invalidBarcodes++;
+    const uomMatch = row.uom ? catalogue.lookup(row.uom) : undefined;
+    insertItem.run(
+      sku,
+      row.description || null,
+      row.uom ?? null,
+      uomMatch?.kind === 'unit' ? uomMatch.unit.key : null,
+      row.purchaseUom,
+      row.packSize,
+      row.category ?? null,
+      row.unitCost ?? null,
+      row.barcode ?? null,
+      gtin?.valid ? (gtin.gtin14 ?? null) : null,
+      gtin ? (gtin.valid ? 'valid' : `invalid: ${gtin.reason}`) : null,
+      row.tracking,
+      row.weight,
+      JSON.stringify([...mergedFrom].sort(compareText)),
+    );
+    const links = linksBySku.get(sku);
+    items.set(sku, {
+      uom: row.uom ?? null,
+      conversions: {
+        sku,
+        ...(row.uom ? { baseUnit: row.uom } : {}),
+        ...(row.packSize ? { packSize: row.packSize } : {}),
+        ...(links ? { links } : {}),
+      },
+    });
+  }
+
+  // 3. Every spelling in every staged source → one canonical SKU.
+  const spellings = collectSpellings(db);
+  for (const row of master) if (row.stagedSku !== undefined) spellings.set(row.stagedSku, { kinds: new Set(['items']), lines: 1 });
+  const mappings = matchSpellings(
+    master,
+    [...spellings].map(([spelling, s]) => ({ spelling, sources: [...s.kinds] })),
+    { rules },
+  );
+  const corruptedMaster = masterCodesFor(master, mappings);
+  const canonical = new Map<string, string>();
+  const heldBack = new Map<string, string>();
+  const counts: Record<XrefStatus, number> = { auto: 0, merged: 0, confirmed: 0, review: 0, unmapped: 0, rejected: 0 };
+  db.exec('DELETE FROM sku_xref');
+  const insertXref = db.prepare(
+    'INSERT INTO sku_xref (spelling, canonical_sku, rule, confidence, status, confirmed_by, evidence, kinds, line_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const stagedToMaster = new Map(master.filter((r) => r.stagedSku !== undefined).map((r) => [r.stagedSku!, r.sku]));
+  for (const m of mappings) {
+    const decision = decisions.get(m.spelling);
+    const resolved = resolveMapping(m, decision, canonicalOf, stagedToMaster, corruptedMaster.get(m.spelling));
+    counts[resolved.status]++;
+    if (resolved.sku !== null && (resolved.status === 'auto' || resolved.status === 'merged' || resolved.status === 'confirmed')) canonical.set(m.spelling, resolved.sku);
+    else heldBack.set(m.spelling, resolved.status === 'review' ? 'review_sku' : 'unmapped_sku');
+    const seen = spellings.get(m.spelling)!;
+    insertXref.run(
+      m.spelling,
+      resolved.sku,
+      resolved.rule,
+      resolved.confidence,
+      resolved.status,
+      resolved.confirmedBy,
+      JSON.stringify({ candidates: m.candidates, reason: m.reason, flags: m.flags, ...(resolved.note ? { note: resolved.note } : {}) }),
+      JSON.stringify([...seen.kinds].sort()),
+      seen.lines,
+    );
+  }
+
+  // 4. Clusters, for the review workbook and the record.
+  db.exec('DELETE FROM item_clusters');
+  const insertCluster = db.prepare('INSERT INTO item_clusters (cluster, sku, survivor, decision, status, evidence) VALUES (?, ?, ?, ?, ?, ?)');
+  for (const cluster of clustering.clusters) {
+    const evidence = JSON.stringify(cluster.evidence.map((e) => ({ rule: e.rule, pair: e.pair, score: e.score, detail: e.detail })));
+    const seenSkus = new Set<string>();
+    for (const member of cluster.members) {
+      if (seenSkus.has(member.sku)) continue;
+      seenSkus.add(member.sku);
+      insertCluster.run(cluster.id, member.sku, cluster.survivor.sku, cluster.decision, clusterStatus.get(cluster.id)!, evidence);
+    }
+  }
+
+  // 5. Quantities in base units.
+  const quantities = convertStagedQuantities(db, {
+    catalogue,
+    odooVersion: config.odooVersion,
+    canonical,
+    heldBack,
+    items,
+    onProgress: (kind, n) => options.onProgress?.(`converting ${kind} quantities`, n),
+  });
+
+  const pendingReview = (db.prepare("SELECT count(*) AS n FROM item_clusters WHERE status = 'review'").get() as { n: number }).n + counts.review;
+  return {
+    items: { masterRows: master.length, canonical: itemsClean.size, invalidBarcodes },
+    clusters: { total: clustering.clusters.length, autoMerged, decided, review },
+    spellings: { total: mappings.length, ...counts },
+    quantities,
+    pendingReview,
+  };
+}
+
+/** Applies a cluster's outcome to the merge map; returns its status. */
+function applyCluster(cluster: DuplicateCluster, decisions: ReadonlyMap<string, Decision>, mergeInto: Map<string, string>): 'auto_merged' | 'decided' | 'review' {
+  const skus = [...new Set(cluster.members.map((m) => m.sku))];
+  if (cluster.decision === 'auto_merge') {
+    for (const sku of skus) if (sku !== cluster.survivor.sku) mergeInto.set(sku, cluster.survivor.sku);
+    return 'auto_merged';
+  }
+  // Review: every member needs a decision; "merge" sends it to its target, "keep" keeps it apart.
+  const all = skus.every((sku) => decisions.has(sku) || sku === cluster.survivor.sku);
+  for (const sku of skus) {
+    const d = decisions.get(sku);
+    if (d?.decision === 'merge' && d.target && d.target !== sku && skus.includes(d.target)) mergeInto.set(sku, d.target);
+  }
+  return all ? 'decided' : 'review';
+}
+
+interface Resolved {
+  readonly sku: string | null;
+  readonly rule: string;
+  readonly confidence: number;
+  readonly status: XrefStatus;
+  readonly confirmedBy: string;
+  readonly note?: string;
+}
+
+/**
+ * A master SKU that Excel turned into scientific notation ("1.23457E+11") can only be
+ * found through the other sources: an unmapped all-digit spelling that rounds to it.
+ * Exactly one such spelling is proposed for review; several (or none) leave it alone.
+ */
+function masterCodesFor(master: readonly MasterRow[], mappings: readonly SkuMapping[]): Map<string, string> {
+  const proposals = new Map<string, string>();
+  const unmappedDigits = mappings.filter((m) => m.status === 'unmapped' && /^\d+$/.test(m.spelling)).map((m) => m.spelling);
+  for (const row of master) {
+    const sci = scientificNotation(row.sku);
+    if (!sci) continue;
+    const candidates = unmappedDigits.filter((spelling) => roundsTo(spelling, sci));
+    if (candidates.length === 1) proposals.set(candidates[0]!, row.sku);
+  }
+  return proposals;
+}
+
+function resolveMapping(
+  m: SkuMapping,
+  decision: Decision | undefined,
+  canonicalOf: (sku: string) => string,
+  stagedToMaster: ReadonlyMap<string, string>,
+  corruptedMasterSku?: string,
+): Resolved {
+  // A master code Excel stored as a number, keyed back to the master's width.
+  const padded = stagedToMaster.get(m.spelling);
+  if (padded !== undefined && m.status !== 'auto') {
+    return { sku: canonicalOf(padded), rule: 'leading_zeros', confidence: 0.9, status: 'auto', confirmedBy: 'rule', note: 'the master writes its codes zero-padded' };
+  }
+  if (decision?.decision === 'map' && decision.target) {
+    return { sku: canonicalOf(decision.target), rule: m.rule, confidence: 1, status: 'confirmed', confirmedBy: 'review' };
+  }
+  if (decision?.decision === 'reject') return { sku: null, rule: m.rule, confidence: 0, status: 'rejected', confirmedBy: 'review' };
+  if (m.status === 'auto' && m.canonicalSku !== null) {
+    const target = canonicalOf(m.canonicalSku);
+    if (target !== m.canonicalSku) return { sku: target, rule: m.rule, confidence: m.confidence, status: 'merged', confirmedBy: 'rule', note: `${m.canonicalSku} merged into ${target}` };
+    return { sku: target, rule: m.rule, confidence: m.confidence, status: 'auto', confirmedBy: 'rule' };
+  }
+  if (m.status === 'review') return { sku: m.canonicalSku, rule: m.rule, confidence: m.confidence, status: 'review', confirmedBy: 'pending' };
+  if (corruptedMasterSku !== undefined) {
+    return {
+      sku: corruptedMasterSku,
+      rule: 'scientific_notation',
+      confidence: 0.5,
+      status: 'review',
+      confirmedBy: 'pending',
+      note: `the master's "${corruptedMasterSku}" is Excel's rounding of a long code; ${m.spelling} is the only code in the sources that rounds to it`,
+    };
+  }
+  return { sku: null, rule: m.rule, confidence: 0, status: 'unmapped', confirmedBy: 'rule' };
+}
+
+function collectSpellings(db: Db): Map<string, { kinds: Set<string>; lines: number }> {
+  const spellings = new Map<string, { kinds: Set<string>; lines: number }>();
+  for (const kind of ['items', 'erp', 'wms', 'counts', 'gl', 'moves'] as const) {
+    if (!KIND_SPECS[kind].columns.some((c) => c.name === 'sku')) continue;
+    const rows = db.prepare(`SELECT sku, count(*) AS n FROM ${kind} WHERE sku IS NOT NULL GROUP BY sku`).all() as { sku: string; n: number }[];
+    for (const r of rows) {
+      const entry = spellings.get(r.sku) ?? { kinds: new Set<string>(), lines: 0 };
+      entry.kinds.add(kind);
+      entry.lines += r.n;
+      spellings.set(r.sku, entry);
+    }
+  }
+  return spellings;
+}

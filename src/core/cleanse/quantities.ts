@@ -1,0 +1,142 @@
+/**
+ * Every staged quantity in its item's base unit. Each line of erp, wms, counts, gl
+ * and moves gets one row in `quantities`: the canonical SKU, the quantity and unit as
+ * written, the quantity in the base unit, and a status. Lines that cannot be
+ * converted stay there with the reason, so they are left out of the reconciliation
+ * with a reason, never dropped.
+ *
+ * Rounding: HALF-UP, what Odoo's stock moves use when they turn a move's quantity
+ * into the product's unit (`product_qty`). Conversions here describe stock that
+ * exists, so a quantity must not grow by rounding; `uom convert` keeps UP, the
+ * default of `_compute_quantity`, for people checking Odoo's own results.
+ */
+import { convertQuantity, type Catalogue, type ConversionResult, type Dialect, type ItemConversions, type OdooVersion } from '../uom/index.js';
+import { canonicalDecimal } from '../model/decimal.js';
+import type { Db } from '../staging/database.js';
+
+export const QUANTITY_KINDS = ['erp', 'wms', 'counts', 'gl', 'moves'] as const;
+export type QuantityKind = (typeof QUANTITY_KINDS)[number];
+
+/** Statuses whose base quantity can be used. */
+export const USABLE_STATUSES = ['same_unit', 'converted', 'unit_assumed'] as const;
+
+export interface QuantityBalance {
+  readonly lines: number;
+  readonly usable: number;
+  readonly heldBack: Readonly<Record<string, number>>;
+}
+
+export interface ItemUnits {
+  readonly uom: string | null;
+  readonly conversions: ItemConversions;
+}
+
+interface LineRow {
+  id: number;
+  sku: string | null;
+  qty: string;
+  uom: string | null;
+  unit_in_cell: string | null;
+  format: string;
+}
+
+const CACHE_LIMIT = 200_000;
+const PAGE_ROWS = 20_000;
+
+export function convertStagedQuantities(
+  db: Db,
+  options: {
+    readonly catalogue: Catalogue;
+    readonly odooVersion: OdooVersion;
+    /** Spelling → canonical SKU, for spellings whose mapping can be used. */
+    readonly canonical: ReadonlyMap<string, string>;
+    /** Spelling → why it cannot be used (review pending, unmapped). */
+    readonly heldBack: ReadonlyMap<string, string>;
+    readonly items: ReadonlyMap<string, ItemUnits>;
+    readonly onProgress?: (kind: string, lines: number) => void;
+  },
+): Record<QuantityKind, QuantityBalance> {
+  db.exec('DELETE FROM quantities');
+  const insert = db.prepare('INSERT INTO quantities (kind, row_id, spelling, sku, qty, uom, qty_base, base_uom, status, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const cache = new Map<string, ConversionResult>();
+  const result = {} as Record<QuantityKind, QuantityBalance>;
+  for (const kind of QUANTITY_KINDS) {
+    const unitColumn = kind === 'gl' || kind === 'moves' || kind === 'erp' || kind === 'wms' || kind === 'counts' ? 't.uom' : 'NULL';
+    // Pages by id: better-sqlite3 allows no writes while a statement is being iterated.
+    const page = db.prepare(
+      `SELECT t.id, t.sku, t.qty, ${unitColumn} AS uom, t.qty_unit_in_cell AS unit_in_cell, s.format
+       FROM ${kind} t JOIN source_sheets sh ON sh.id = t.sheet_id JOIN sources s ON s.id = sh.source_id
+       WHERE t.qty IS NOT NULL AND t.id > ? ORDER BY t.id LIMIT ${PAGE_ROWS}`,
+    );
+    function* lines(): Generator<LineRow> {
+      let after = 0;
+      while (true) {
+        const rows = page.all(after) as LineRow[];
+        yield* rows;
+        if (rows.length < PAGE_ROWS) return;
+        after = rows[rows.length - 1]!.id;
+      }
+    }
+    let count = 0;
+    let usable = 0;
+    const heldBack: Record<string, number> = {};
+    const hold = (line: LineRow, sku: string | null, unit: string | null, status: string, reason: string): void => {
+      insert.run(kind, line.id, line.sku, sku, line.qty, unit, null, null, status, reason);
+      heldBack[status] = (heldBack[status] ?? 0) + 1;
+    };
+    for (const line of lines()) {
+      if (++count % 50_000 === 0) options.onProgress?.(kind, count);
+      const unit = line.uom ?? line.unit_in_cell;
+      const spelling = line.sku;
+      if (spelling === null) {
+        hold(line, null, unit, 'unmapped_sku', 'no SKU');
+        continue;
+      }
+      const sku = options.canonical.get(spelling);
+      if (sku === undefined) {
+        const why = options.heldBack.get(spelling) ?? 'unmapped_sku';
+        hold(line, null, unit, why, `SKU "${spelling}" ${why === 'review_sku' ? 'is waiting for a review decision' : 'is in no item master'}`);
+        continue;
+      }
+      const item = options.items.get(sku);
+      const base = item?.uom ?? null;
+      if (unit === null) {
+        insert.run(kind, line.id, spelling, sku, line.qty, null, line.qty, base, 'unit_assumed', base ? `no unit written: taken as the base unit ${base}` : 'no unit written and no base unit');
+        usable++;
+        continue;
+      }
+      if (base === null) {
+        hold(line, sku, unit, 'no_base_unit', `the item master gives ${sku} no unit`);
+        continue;
+      }
+      const dialect: Dialect | undefined = line.format === 'x12' ? 'x12' : undefined;
+      const key = `${sku}\u0000${unit}\u0000${line.qty}\u0000${dialect ?? ''}`;
+      let converted = cache.get(key);
+      if (!converted) {
+        converted = convertQuantity({
+          qty: line.qty,
+          from: unit,
+          to: base,
+          sku,
+          itemConversions: item!.conversions,
+          rounding: 'HALF-UP',
+          odooVersion: options.odooVersion,
+          catalogue: options.catalogue,
+          ...(dialect ? { dialect } : {}),
+        });
+        if (cache.size >= CACHE_LIMIT) cache.clear();
+        cache.set(key, converted);
+      }
+      if (!converted.ok) {
+        hold(line, sku, unit, converted.reason.replace(/-/g, '_'), converted.message);
+        continue;
+      }
+      const same = converted.from.key === converted.to.key;
+      // Exact decimal, canonical form ("24", not "24.00"): the unit's rounding says its precision.
+      insert.run(kind, line.id, spelling, sku, line.qty, unit, canonicalDecimal(converted.qty), base, same ? 'same_unit' : 'converted', same ? null : `${line.qty} ${unit} = ${converted.qty} ${base}`);
+      usable++;
+    }
+    result[kind] = { lines: count, usable, heldBack };
+  }
+  return result;
+}
