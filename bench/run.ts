@@ -16,6 +16,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeLargeErpCsv, writeLargeErpXlsx } from '../fixtures/generator/large.js';
+import { benchClusters } from '../src/core/cleanse/bench-clusters.js';
+import { writeLargeItemsCsv } from './items.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DATA = path.join(REPO, 'bench-data');
@@ -118,7 +120,20 @@ async function main(): Promise<void> {
   row('exceljs streaming read alone, 200k xlsx', '200,000', fmt(reader.seconds), rate(2e5, reader.seconds), fmt(reader.peakMb, 0), '1.00x');
   row('invsync load --as erp, 200k xlsx', '200,000', fmt(loadXlsx.seconds), rate(2e5, loadXlsx.seconds), fmt(loadXlsx.peakMb, 0), `${fmt(loadXlsx.seconds / reader.seconds)}x`);
 
+  // Cleansing: 100,000 items plus the 1,000,000 staged lines of the CSV above.
+  const items100k = await cached(path.join(DATA, 'items-100k.csv'), (f) => writeLargeItemsCsv(f, 100_000));
+  const cleanseDb = freshDb('cleanse.db');
+  measure(process.execPath, [BIN, 'load', items100k, '--as', 'items', '--quiet', '--db', cleanseDb]);
+  measure(process.execPath, [BIN, 'load', csv1m, '--as', 'erp', '--quiet', '--db', cleanseDb]);
+  const cleanse = best(runs, () => measure(process.execPath, [BIN, 'cleanse', '--quiet', '--db', cleanseDb], { cwd: DATA }));
+  row('invsync cleanse: 100k items + 1M lines', '1,100,000', fmt(cleanse.seconds), rate(1.1e6, cleanse.seconds), fmt(cleanse.peakMb, 0), '');
+  const near50 = benchClusters(50_000);
+  const near100 = benchClusters(100_000);
+  row('near-duplicate search, 50k items', '50,000', fmt(near50.nearDuplicateSeconds, 3), rate(5e4, near50.nearDuplicateSeconds), '', '1.00x');
+  row('near-duplicate search, 100k items', '100,000', fmt(near100.nearDuplicateSeconds, 3), rate(1e5, near100.nearDuplicateSeconds), '', `${fmt(near100.nearDuplicateSeconds / near50.nearDuplicateSeconds)}x`);
+
   lines.push('');
+  lines.push(`cleanse of 100k items + 1M lines: ${fmt(cleanse.seconds)} s, ${fmt(cleanse.peakMb, 0)} MB (targets 30 s, 500 MB); near-duplicate step 100k/50k: ${fmt(near100.nearDuplicateSeconds / near50.nearDuplicateSeconds)}x (n log n would be about 2.1x; target under 2.4x)`);
   lines.push(`peak memory, 1M csv vs 100k csv: ${fmt(load1m.peakMb / load100k.peakMb)}x (flat means within 1.20x)`);
   if (floor) lines.push(`csv staging vs the raw floor: ${fmt(load1m.seconds / floor.seconds)}x (target 3x, goal 2x)`);
   lines.push(`xlsx staging: ${rate(2e5, loadXlsx.seconds)} rows/s (target 45,000)`);

@@ -7,6 +7,7 @@
  * Balance: spellings = auto + merged + confirmed + review + unmapped (+ rejected);
  * quantity lines = usable + held back, per kind.
  */
+import { collectGarbage } from '../memory.js';
 import { KIND_SPECS } from '../model/kinds.js';
 import type { Db } from '../staging/database.js';
 import { buildCatalogue, type Catalogue, type ExtraUnit } from '../uom/index.js';
@@ -14,7 +15,7 @@ import type { WorkspaceConfig } from '../workspace/config.js';
 import { clusterDuplicates, type DuplicateCluster } from './clusters.js';
 import { validateGtin } from './gtin.js';
 import { readMaster, type MasterRow } from './master.js';
-import { matchSpellings, type SkuMapping } from './matching.js';
+import { indexMaster, matchSpelling, type SkuMapping } from './matching.js';
 import { compareText, resolveNormaliseRules, roundsTo, scientificNotation, type NormaliseRules } from './normalise.js';
 import { convertStagedQuantities, type ItemUnits, type QuantityBalance, type QuantityKind } from './quantities.js';
 
@@ -63,11 +64,41 @@ export function readDecisions(db: Db): Map<string, Decision> {
 }
 
 export function cleanseWorkspace(db: Db, options: CleanseOptions): CleanseResult {
+  const catalogue = catalogueFor(options.config);
+  // Steps 1-4 hold the whole master in memory; their result is all step 5 needs.
+  const decided = decideSkus(db, options, catalogue);
+  collectGarbage();
+
+  // 5. Quantities in base units.
+  const quantities = convertStagedQuantities(db, {
+    catalogue,
+    odooVersion: options.config.odooVersion,
+    canonical: decided.canonical,
+    heldBack: decided.heldBack,
+    items: decided.items,
+    onProgress: (kind, n) => options.onProgress?.(`converting ${kind} quantities`, n),
+  });
+
+  const pendingReview = (db.prepare("SELECT count(*) AS n FROM item_clusters WHERE status = 'review'").get() as { n: number }).n + decided.spellings.review;
+  return { ...decided.summary, spellings: decided.spellings, quantities, pendingReview };
+}
+
+interface SkuDecisions {
+  readonly canonical: Map<string, string>;
+  readonly heldBack: Map<string, string>;
+  readonly items: Map<string, ItemUnits>;
+  readonly spellings: CleanseResult['spellings'];
+  readonly summary: Pick<CleanseResult, 'items' | 'clusters'>;
+}
+
+/** Clusters, clean items and the cross-reference, written to their tables. */
+function decideSkus(db: Db, options: CleanseOptions, catalogue: Catalogue): SkuDecisions {
   const { config } = options;
   const rules = normaliseRulesFor(config);
-  const catalogue = catalogueFor(config);
   const decisions = readDecisions(db);
   const master = readMaster(db);
+  options.onProgress?.('clustering duplicate items', master.length);
+  collectGarbage();
 
   // 1. Duplicate items inside the master, and where each master SKU goes.
   const unitKey = (u: string): string => {
@@ -144,13 +175,17 @@ export function cleanseWorkspace(db: Db, options: CleanseOptions): CleanseResult
   }
 
   // 3. Every spelling in every staged source → one canonical SKU.
+  options.onProgress?.('matching SKU spellings', itemsClean.size);
+  collectGarbage();
   const spellings = collectSpellings(db);
   for (const row of master) if (row.stagedSku !== undefined) spellings.set(row.stagedSku, { kinds: new Set(['items']), lines: 1 });
-  const mappings = matchSpellings(
-    master,
-    [...spellings].map(([spelling, s]) => ({ spelling, sources: [...s.kinds] })),
-    { rules },
-  );
+  const index = indexMaster(master, rules);
+  const mappings: SkuMapping[] = [];
+  for (const spelling of [...spellings.keys()].sort(compareText)) {
+    mappings.push(matchSpelling(index, spelling, [...spellings.get(spelling)!.kinds].sort(compareText), { rules }));
+    // Matching makes much short-lived garbage per spelling; collect it as we go.
+    if (mappings.length % 20_000 === 0) collectGarbage();
+  }
   const corruptedMaster = masterCodesFor(master, mappings);
   const canonical = new Map<string, string>();
   const heldBack = new Map<string, string>();
@@ -181,6 +216,7 @@ export function cleanseWorkspace(db: Db, options: CleanseOptions): CleanseResult
   }
 
   // 4. Clusters, for the review workbook and the record.
+  options.onProgress?.('recording clusters', clustering.clusters.length);
   db.exec('DELETE FROM item_clusters');
   const insertCluster = db.prepare('INSERT INTO item_clusters (cluster, sku, survivor, decision, status, evidence) VALUES (?, ?, ?, ?, ?, ?)');
   for (const cluster of clustering.clusters) {
@@ -193,23 +229,15 @@ export function cleanseWorkspace(db: Db, options: CleanseOptions): CleanseResult
     }
   }
 
-  // 5. Quantities in base units.
-  const quantities = convertStagedQuantities(db, {
-    catalogue,
-    odooVersion: config.odooVersion,
+  return {
     canonical,
     heldBack,
     items,
-    onProgress: (kind, n) => options.onProgress?.(`converting ${kind} quantities`, n),
-  });
-
-  const pendingReview = (db.prepare("SELECT count(*) AS n FROM item_clusters WHERE status = 'review'").get() as { n: number }).n + counts.review;
-  return {
-    items: { masterRows: master.length, canonical: itemsClean.size, invalidBarcodes },
-    clusters: { total: clustering.clusters.length, autoMerged, decided, review },
     spellings: { total: mappings.length, ...counts },
-    quantities,
-    pendingReview,
+    summary: {
+      items: { masterRows: master.length, canonical: itemsClean.size, invalidBarcodes },
+      clusters: { total: clustering.clusters.length, autoMerged, decided, review },
+    },
   };
 }
 

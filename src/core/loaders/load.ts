@@ -286,7 +286,7 @@ async function stageSource(
       });
       conventionsSeen ??= conventions;
       const { layout, convert } = rowConverter(kind, plan.columns, constants, conventions);
-      const inserter = new BatchInserter(db, kind, sheetId, [
+      const inserter = BatchInserter.forSheet(db, kind, sheetId, [
         'row_no',
         'raw',
         ...layout.columns,
