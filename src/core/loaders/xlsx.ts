@@ -4,6 +4,7 @@
  * their cached result, rich text its plain text, date-formatted numbers a DateCell.
  * exceljs is loaded lazily so that commands that never read xlsx start fast.
  */
+import fs from 'node:fs';
 import { InputError } from '../errors.js';
 import type { Cell, DateCell, RawRow, RawSheet, ReadOptions, WorkbookSource } from './types.js';
 
@@ -70,7 +71,7 @@ export function readXlsx(file: string, options: ReadOptions): WorkbookSource {
     info: { format: 'xlsx' },
     async *sheets() {
       const ExcelJS = (await import('exceljs')).default;
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+      const reader = new ExcelJS.stream.xlsx.WorkbookReader(fs.createReadStream(file, { highWaterMark: 1 << 20 }), {
         sharedStrings: 'cache',
         hyperlinks: 'ignore',
         styles: 'cache',

@@ -27,6 +27,10 @@ export function canonicalDecimal(text: string): string {
  */
 export function numberToDecimal(n: number): string {
   if (Number.isInteger(n) && Math.abs(n) < 1e15) return String(n === 0 ? 0 : n);
+  // The shortest round-trip form is already what Excel shows when it has at most 15
+  // digits (a string of 15 characters cannot hold more): most cells take this path.
+  const shortest = String(n);
+  if (shortest.length <= 15 && !shortest.includes('e')) return shortest;
   return expandExponent(n.toPrecision(15));
 }
 
