@@ -10,6 +10,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerInit } from './commands/init.js';
 import { registerLoad } from './commands/load.js';
 import { registerProfile } from './commands/profile.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerUom } from './commands/uom.js';
 import { CommandContext } from './context.js';
 import { processIo, type CliIo } from './io.js';
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerLoad(program, ctx);
   registerProfile(program, ctx);
   registerCleanse(program, ctx);
+  registerReconcile(program, ctx);
   registerDemo(program, ctx);
   registerUom(program, ctx);
   for (const command of program.commands) {

@@ -1,7 +1,8 @@
 /**
  * `demo`: the pipeline on the bundled sample data (fixtures/demo, with its own
  * invsync.yaml), staged in the current workspace so that every other command can be
- * tried on it afterwards: load every source, cleanse, write the review workbook.
+ * tried on it afterwards: load every source, cleanse, write the review workbook,
+ * reconcile and write the reports to the output folder.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { cleanseWorkspace, type CleanseResult } from './cleanse/cleanse.js';
 import { writeReviewWorkbook } from './cleanse/review.js';
 import { WorkspaceError } from './errors.js';
+import { reconcile, type ReconcileCommandResult } from './reconcile/reconcile.js';
 import { readWorkspaceConfig } from './workspace/config.js';
 import { loadFiles, type LoadOptions, type LoadResult } from './loaders/load.js';
 import { profileWorkspace, type ProfileResult } from './profile/profile.js';
@@ -28,6 +30,7 @@ export interface DemoResult {
   readonly loads: readonly LoadResult[];
   readonly cleanse: CleanseResult;
   readonly reviewWorkbook: { readonly file: string; readonly rows: number };
+  readonly reconcile: ReconcileCommandResult;
   readonly profile: ProfileResult;
 }
 
@@ -73,5 +76,7 @@ export async function runDemo(
   const cleanse = cleanseWorkspace(db, { config });
   const reviewFile = path.join(options.outDir, 'review.xlsx');
   const reviewWorkbook = { file: reviewFile, ...(await writeReviewWorkbook(db, reviewFile)) };
-  return { fixtures, loads, cleanse, reviewWorkbook, profile: profileWorkspace(db) };
+  options.onStep?.('reconcile');
+  const reconciled = await reconcile(db, { config, outDir: options.outDir, cleansed: true });
+  return { fixtures, loads, cleanse, reviewWorkbook, reconcile: reconciled, profile: profileWorkspace(db) };
 }

@@ -11,6 +11,7 @@ import { runDemo } from '../../core/demo.js';
 import type { CommandContext } from '../context.js';
 import { startProgress } from '../ui/progress.js';
 import { renderCleanse } from './cleanse.js';
+import { renderReconcile } from './reconcile.js';
 import { renderProfile } from './profile.js';
 
 const EXAMPLES = `
@@ -46,6 +47,9 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
             '',
             out.color.bold('Cleansing'),
             renderCleanse({ ...result.cleanse, reviewWorkbook: result.reviewWorkbook }, out),
+            '',
+            out.color.bold('Reconciliation'),
+            renderReconcile(result.reconcile, out),
           ];
           return lines.join('\n');
         });

@@ -12,7 +12,7 @@
  */
 import { convertQuantity, type Catalogue, type Dialect, type ItemConversions, type OdooVersion } from '../uom/index.js';
 import { BatchInserter } from '../staging/store.js';
-import { canonicalDecimal } from '../model/decimal.js';
+import { canonicalDecimal, toScaled } from '../model/decimal.js';
 import type { Db } from '../staging/database.js';
 
 export const QUANTITY_KINDS = ['erp', 'wms', 'counts', 'gl', 'moves'] as const;
@@ -60,8 +60,12 @@ export function convertStagedQuantities(
   db.exec('DELETE FROM quantities');
   // A million rows go in faster without the index, which is built once at the end.
   db.exec('DROP INDEX IF EXISTS quantities_by_kind_row');
-  const inserter = new BatchInserter(db, 'quantities', ['kind', 'row_id', 'spelling', 'sku', 'qty', 'uom', 'qty_base', 'base_uom', 'status', 'reason']);
-  const insert = { run: (...values: unknown[]): void => inserter.add(values) };
+  const inserter = new BatchInserter(db, 'quantities', ['kind', 'row_id', 'spelling', 'sku', 'qty', 'uom', 'qty_base', 'qty_micro', 'base_uom', 'status', 'reason']);
+  // qty_micro: the base quantity in millionths, an integer SQL can sum exactly.
+  const insert = {
+    run: (kind: string, rowId: number, spelling: string | null, sku: string | null, qty: string, uom: string | null, qtyBase: string | null, base: string | null, status: string, reason: string | null): void =>
+      inserter.add([kind, rowId, spelling, sku, qty, uom, qtyBase, qtyBase === null ? null : toMicro(qtyBase), base, status, reason]),
+  };
   // Per item and unit: what the first conversion showed (same unit? the target's decimals).
   const plans = new Map<string, { same: boolean; decimals: number }>();
   const result = {} as Record<QuantityKind, QuantityBalance>;
@@ -157,4 +161,10 @@ export function convertStagedQuantities(
 function decimalPlaces(qty: string): number {
   const dot = qty.indexOf('.');
   return dot < 0 ? 0 : qty.length - dot - 1;
+}
+
+/** An exact decimal in millionths (units' roundings are at most 6 decimals; more is cut, not rounded as a float). */
+export function toMicro(decimal: string): bigint {
+  const scaled = toScaled(decimal);
+  return scaled.scale <= 6 ? scaled.units * 10n ** BigInt(6 - scaled.scale) : scaled.units / 10n ** BigInt(scaled.scale - 6);
 }

@@ -113,3 +113,24 @@ export function compareDecimals(a: string, b: string): number {
 export function isNegativeDecimal(text: string): boolean {
   return canonicalDecimal(text).startsWith('-');
 }
+
+export function subDecimals(a: string, b: string): string {
+  return addDecimals(a, negateDecimal(b));
+}
+
+export function negateDecimal(a: string): string {
+  const c = canonicalDecimal(a);
+  return c === '0' ? c : c.startsWith('-') ? c.slice(1) : `-${c}`;
+}
+
+/** a × b, exact (the scales add up: 3 × 4.755 = 14.265). */
+export function mulDecimals(a: string, b: string): string {
+  const x = toScaled(a);
+  const y = toScaled(b);
+  return fromScaled({ units: x.units * y.units, scale: x.scale + y.scale });
+}
+
+/** A decimal from an integer count of millionths. */
+export function fromMicro(micro: bigint | number): string {
+  return fromScaled({ units: BigInt(micro), scale: 6 });
+}

@@ -273,6 +273,7 @@ CREATE TABLE quantities (
   qty TEXT,
   uom TEXT,
   qty_base TEXT,
+  qty_micro INTEGER,
   base_uom TEXT,
   status TEXT NOT NULL,
   reason TEXT

@@ -1,0 +1,74 @@
+/**
+ * `reconcile`: compute the three legs (engine.ts), then write the reports: variance.csv,
+ * valuation.csv, sync.csv, summary.json and variance.xlsx in the output folder. Each
+ * file is written under a temporary name and renamed, so a failure leaves no
+ * half-written report. Cleansing runs first when the staged data changed since the
+ * last cleanse (the comparison needs canonical SKUs and base units).
+ */
+import path from 'node:path';
+import { cleanseWorkspace } from '../cleanse/cleanse.js';
+import type { Db } from '../staging/database.js';
+import { writeCsv } from '../reports/csv.js';
+import { writeFileAtomic } from '../reports/files.js';
+import { writeReconcileWorkbook } from '../reports/reconcile-workbook.js';
+import type { WorkspaceConfig } from '../workspace/config.js';
+import { reconcileWorkspace } from './engine.js';
+import { failingMeasures, parseFailOn, type FailedMeasure } from './fail-on.js';
+import { toleranceConfig } from './tolerance.js';
+import { QUANTITY_COLUMNS, SYNC_COLUMNS, VALUATION_COLUMNS, type ReconcileSummary } from './types.js';
+
+export interface ReconcileOptions {
+  readonly config: WorkspaceConfig;
+  readonly outDir: string;
+  /** `--tolerance qty=1,percent=2,value=10`: overrides invsync.yaml's global tolerances. */
+  readonly tolerance?: string;
+  /** `--fail-on accuracy<0.97,net_value>1000`. */
+  readonly failOn?: string;
+  readonly onProgress?: (step: string, count: number) => void;
+  /** The caller has just cleansed (the demo, `run`): no need to check. */
+  readonly cleansed?: boolean;
+}
+
+export interface ReconcileCommandResult {
+  readonly summary: ReconcileSummary;
+  readonly files: Readonly<Record<string, string>>;
+  readonly cleansedFirst: boolean;
+  readonly failed: readonly FailedMeasure[];
+}
+
+/** Has anything been loaded since the last successful cleanse? */
+export function cleanseIsStale(db: Db): boolean {
+  const lastCleanse = (db.prepare("SELECT max(id) AS id FROM runs WHERE outcome = 'success' AND command IN ('cleanse', 'demo', 'reconcile', 'run')").get() as { id: number | null }).id;
+  const lastLoad = (db.prepare('SELECT max(run_id) AS id FROM sources').get() as { id: number | null }).id;
+  const empty = (db.prepare('SELECT count(*) AS n FROM quantities').get() as { n: number }).n === 0;
+  return lastCleanse === null || (lastLoad !== null && lastLoad > lastCleanse) || empty;
+}
+
+export async function reconcile(db: Db, options: ReconcileOptions): Promise<ReconcileCommandResult> {
+  const thresholds = options.failOn ? parseFailOn(options.failOn) : [];
+  const tolerances = toleranceConfig(options.config.sections.tolerances, options.tolerance);
+  const cleansedFirst = !options.cleansed && cleanseIsStale(db);
+  if (cleansedFirst) cleanseWorkspace(db, { config: options.config, onProgress: options.onProgress });
+  options.onProgress?.('comparing', 0);
+  const result = reconcileWorkspace(db, { tolerances });
+  const files = {
+    variance: path.join(options.outDir, 'variance.csv'),
+    valuation: path.join(options.outDir, 'valuation.csv'),
+    sync: path.join(options.outDir, 'sync.csv'),
+    summary: path.join(options.outDir, 'summary.json'),
+    workbook: path.join(options.outDir, 'variance.xlsx'),
+  };
+  options.onProgress?.('writing reports', result.quantity.length);
+  await writeCsv(files.variance, QUANTITY_COLUMNS, result.quantity.map((l) => QUANTITY_COLUMNS.map((c) => l[c])));
+  await writeCsv(files.valuation, VALUATION_COLUMNS, result.valuation.map((l) => VALUATION_COLUMNS.map((c) => l[c])));
+  await writeCsv(files.sync, SYNC_COLUMNS, result.systems.map((l) => SYNC_COLUMNS.map((c) => l[c])));
+  writeFileAtomic(files.summary, `${JSON.stringify(result.summary, null, 2)}\n`);
+  await writeReconcileWorkbook(files.workbook, { summary: result.summary, quantity: result.quantity, valuation: result.valuation, systems: result.systems, currency: currencyOf(db) });
+  return { summary: result.summary, files, cleansedFirst, failed: failingMeasures(result.summary, thresholds) };
+}
+
+/** The GL's currency when it names one (and only one). */
+function currencyOf(db: Db): string | undefined {
+  const rows = db.prepare('SELECT DISTINCT currency FROM gl WHERE currency IS NOT NULL').all() as { currency: string }[];
+  return rows.length === 1 ? rows[0]!.currency : undefined;
+}

@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO, runCli, tempWorkspace } from '../helpers/cli.js';
+import { expectGolden } from '../helpers/golden.js';
+
+const DEMO = path.join(REPO, 'fixtures/demo');
+
+interface PlantedLine {
+  leg: string;
+  sku: string;
+  warehouse?: string;
+  location?: string;
+  lot?: string;
+  status?: string | null;
+  status_not?: string[];
+  cause?: string | null;
+}
+
+function parseCsv(text: string): Record<string, string>[] {
+  // The reports quote only fields with commas or quotes; the sample data has none in these columns.
+  const [header, ...rows] = text.trimEnd().split('\n');
+  const columns = header!.split(',');
+  return rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [columns[i]!, v])));
+}
+
+describe('reconcile on the sample cutover', () => {
+  let ws: string;
+  beforeAll(async () => {
+    ws = tempWorkspace();
+    fs.copyFileSync(path.join(DEMO, 'invsync.yaml'), path.join(ws, 'invsync.yaml'));
+    expect((await runCli(['demo', '--quiet', '--out', 'demo-out'], { cwd: ws })).code).toBe(0);
+  });
+
+  it('writes the three CSV files and the summary (golden)', async () => {
+    const run = await runCli(['reconcile', '--out', 'out'], { cwd: ws });
+    expect(run.code, run.stderr).toBe(0);
+    for (const file of ['variance.csv', 'valuation.csv', 'sync.csv', 'summary.json']) expectGolden(`reconcile/${file}`, fs.readFileSync(path.join(ws, 'out', file), 'utf8'));
+  });
+
+  it('finds every planted status and cause where it was planted', () => {
+    const files = { quantity: 'variance.csv', valuation: 'valuation.csv', systems: 'sync.csv' } as const;
+    const rows = Object.fromEntries(Object.entries(files).map(([leg, file]) => [leg, parseCsv(fs.readFileSync(path.join(ws, 'out', file), 'utf8'))]));
+    const planted = (JSON.parse(fs.readFileSync(path.join(DEMO, 'planted.json'), 'utf8')) as { anomalies: { id: string; lines?: PlantedLine[] }[] }).anomalies;
+    let checked = 0;
+    for (const anomaly of planted) {
+      for (const p of anomaly.lines ?? []) {
+        const leg = p.leg === 'sync' ? 'systems' : p.leg;
+        const candidates = (rows[leg] ?? []).filter(
+          (r) => r.sku === p.sku && (p.warehouse === undefined || r.warehouse === p.warehouse) && (p.location === undefined || leg === 'valuation' || r.location === p.location) && (p.lot === undefined || r.lot === p.lot),
+        );
+        if (p.status === null && p.status_not) {
+          for (const r of candidates) expect(p.status_not, `${anomaly.id}`).not.toContain(r.status);
+          continue;
+        }
+        expect(candidates.length, `${anomaly.id}: ${JSON.stringify(p)}`).toBeGreaterThan(0);
+        const r = candidates[0]!;
+        if (p.status) expect(r.status, anomaly.id).toBe(p.status);
+        if (p.cause !== undefined) expect(r.cause, anomaly.id).toBe(p.cause ?? '');
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+    // Every status and every cause occurs in the sample data.
+    const statuses = new Set([...rows.quantity!, ...rows.valuation!, ...rows.systems!].map((r) => r.status));
+    for (const s of ['match', 'within_tolerance', 'over', 'short', 'missing_in_count', 'missing_in_book', 'missing_in_gl', 'unmapped']) expect(statuses, s).toContain(s);
+    const causes = new Set([...rows.quantity!, ...rows.valuation!, ...rows.systems!].map((r) => r.cause));
+    for (const c of ['uom_factor', 'transposition', 'misplaced', 'duplicate_sku', 'sign', 'lot_mismatch', 'cost_mismatch', 'in_transit']) expect(causes, c).toContain(c);
+  });
+
+  it('net variance equals the sum of value_impact to the last digit', () => {
+    const summary = JSON.parse(fs.readFileSync(path.join(ws, 'out', 'summary.json'), 'utf8')) as { net_variance_value: string };
+    const rows = parseCsv(fs.readFileSync(path.join(ws, 'out', 'variance.csv'), 'utf8'));
+    let micro = 0n;
+    for (const r of rows) {
+      if (!r.value_impact) continue;
+      const [int, frac = ''] = r.value_impact.replace('-', '').split('.');
+      const v = BigInt(int!) * 1_000_000n + BigInt(frac.padEnd(6, '0'));
+      micro += r.value_impact.startsWith('-') ? -v : v;
+    }
+    const [int, frac = ''] = summary.net_variance_value.replace('-', '').split('.');
+    const total = BigInt(int!) * 1_000_000n + BigInt(frac.padEnd(6, '0'));
+    expect(summary.net_variance_value.startsWith('-') ? -total : total).toBe(micro);
+  });
+
+  it('gives byte-identical reports for identical inputs', async () => {
+    const before = Object.fromEntries(fs.readdirSync(path.join(ws, 'out')).map((f) => [f, fs.readFileSync(path.join(ws, 'out', f))]));
+    expect((await runCli(['reconcile', '--out', 'out'], { cwd: ws })).code).toBe(0);
+    for (const [f, bytes] of Object.entries(before)) expect(fs.readFileSync(path.join(ws, 'out', f)).equals(bytes), f).toBe(true);
+  });
+
+  it('writes variance.xlsx with Summary, Quantity, Valuation and Systems', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(ws, 'out', 'variance.xlsx'));
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['Summary', 'Quantity', 'Valuation', 'Systems']);
+    const quantity = wb.getWorksheet('Quantity')!;
+    const header = (quantity.getRow(1).values as unknown[]).slice(1);
+    expect(header.slice(0, 12)).toEqual(['sku', 'warehouse', 'location', 'lot', 'uom', 'physical_qty', 'book_qty', 'qty_variance', 'unit_cost', 'value_impact', 'status', 'cause']);
+    const csvRows = parseCsv(fs.readFileSync(path.join(ws, 'out', 'variance.csv'), 'utf8'));
+    expect(quantity.actualRowCount - 1).toBe(csvRows.length);
+    const row2 = quantity.getRow(2);
+    expect(row2.getCell(1).value).toBe(csvRows[0]!.sku);
+    expect(quantity.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+  });
+
+  it('--fail-on exits 1 naming the failing measures; a bad condition is a usage error', async () => {
+    const run = await runCli(['reconcile', '--out', 'out', '--fail-on', 'accuracy<0.97,net_value>1000,unmapped>100'], { cwd: ws });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('failed: accuracy < 0.97 (accuracy is 0.9124)\nfailed: net_value > 1000 (net_value is 13509.4845)\n');
+    const bad = await runCli(['reconcile', '--fail-on', 'accuracy=0.9'], { cwd: ws });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --fail-on: cannot read "accuracy=0.9"/);
+  });
+});

@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cleanseWorkspace } from '../../../src/core/cleanse/cleanse.js';
+import { loadFiles } from '../../../src/core/loaders/load.js';
+import { reconcileWorkspace } from '../../../src/core/reconcile/engine.js';
+import { toleranceConfig } from '../../../src/core/reconcile/tolerance.js';
+import type { QuantityLine } from '../../../src/core/reconcile/types.js';
+import { recordedRun } from '../../../src/core/staging/audit.js';
+import { openDatabase, type Db } from '../../../src/core/staging/database.js';
+import { parseWorkspaceConfig } from '../../../src/core/workspace/config.js';
+
+const ITEMS = 'sku,description,uom,pack_size,category,unit_cost\nA,Widget,EA,12,Parts,2.50\nB,Bolt M6,EA,,Parts,0.10\nK,Copper wire,kg,,Wire,8\n';
+const LOCATIONS = 'location,warehouse\nW1/B-01,W1\nW1/B-02,W1\nW1/B-03,W1\nW2,W2\n';
+
+async function workspace(files: Record<string, string>, tolerances: Record<string, string> = {}): Promise<{ db: Db; quantity: QuantityLine[]; result: ReturnType<typeof reconcileWorkspace> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invsync-reconcile-'));
+  const db = openDatabase(path.join(dir, 'invsync.db'), { create: true });
+  const all: Record<string, string> = { items: ITEMS, locations: LOCATIONS, ...files };
+  await recordedRun(db, 'load', [], async (run) => {
+    for (const [kind, text] of Object.entries(all)) {
+      const file = path.join(dir, `${kind}.csv`);
+      fs.writeFileSync(file, text);
+      await loadFiles(db, { files: [file], kind }, run);
+    }
+  });
+  const config = parseWorkspaceConfig({}, path.join(dir, 'invsync.yaml'));
+  cleanseWorkspace(db, { config });
+  const result = reconcileWorkspace(db, { tolerances: toleranceConfig(tolerances) });
+  return { db, quantity: result.quantity, result };
+}
+
+const line = (lines: QuantityLine[], sku: string, location = ''): QuantityLine | undefined => lines.find((l) => l.sku === sku && (location === '' || l.location === location));
+
+describe('quantity leg statuses', () => {
+  it('match, over, short, missing_in_count, missing_in_book, unmapped; value impact exact', async () => {
+    const { quantity } = await workspace({
+      erp: 'sku,location,qty\nA,W1/B-01,10\nB,W1/B-01,100\nA,W1/B-02,5\nB,W1/B-02,7\n',
+      counts: 'sku,location,qty\nA,W1/B-01,10\nB,W1/B-01,103\nA,W1/B-02,3\nK,W1/B-02,2\nZZZ,W1/B-02,4\n',
+    });
+    expect(line(quantity, 'A', 'W1/B-01')).toMatchObject({ status: 'match', qty_variance: '0', value_impact: '0' });
+    expect(line(quantity, 'B', 'W1/B-01')).toMatchObject({ status: 'over', qty_variance: '3', value_impact: '0.3' });
+    expect(line(quantity, 'A', 'W1/B-02')).toMatchObject({ status: 'short', qty_variance: '-2', value_impact: '-5' });
+    expect(line(quantity, 'B', 'W1/B-02')).toMatchObject({ status: 'missing_in_count', physical_qty: null, book_qty: '7' });
+    expect(line(quantity, 'K')).toMatchObject({ status: 'missing_in_book', book_qty: null, physical_qty: '2' });
+    expect(line(quantity, 'ZZZ')).toMatchObject({ status: 'unmapped', physical_qty: '4', warehouse: 'W1' });
+  });
+
+  it('a location on no count sheet is not counted (set aside), not missing', async () => {
+    const { quantity, result } = await workspace({
+      erp: 'sku,location,qty\nA,W1/B-01,10\nA,W1/B-03,4\n',
+      counts: 'sku,location,qty\nA,W1/B-01,10\n',
+    });
+    expect(line(quantity, 'A', 'W1/B-03')).toBeUndefined();
+    expect(result.summary.set_aside).toEqual([{ reason: 'not counted: the location is on no count sheet', lines: 1, qty: '4', value: '10' }]);
+  });
+
+  it('in-transit book stock is never missing_in_count', async () => {
+    const { quantity, result } = await workspace({
+      erp: 'sku,location,qty,status\nA,W1/B-01,10,available\nA,W1/B-01,6,in transit\n',
+      counts: 'sku,location,qty\nA,W1/B-01,10\n',
+    });
+    expect(quantity.filter((l) => l.sku === 'A')).toEqual([expect.objectContaining({ status: 'match', book_qty: '10' })]);
+    expect(result.summary.set_aside[0]).toMatchObject({ reason: expect.stringMatching(/^in transit/), qty: '6' });
+  });
+
+  it('rolls the counts up to the warehouse where the book is per warehouse', async () => {
+    const { quantity } = await workspace({
+      erp: 'sku,warehouse,qty\nA,W1,15\n',
+      counts: 'sku,location,qty\nA,W1/B-01,10\nA,W1/B-02,5\n',
+    });
+    expect(quantity.filter((l) => l.sku === 'A')).toEqual([expect.objectContaining({ warehouse: 'W1', location: '', physical_qty: '15', book_qty: '15', status: 'match' })]);
+  });
+
+  it('matches locations through the master whatever their case and spacing', async () => {
+    const { quantity } = await workspace({
+      erp: 'sku,location,qty\nA,W1/B-01,10\n',
+      counts: 'sku,location,qty\nA,w1 / b-01,10\n',
+    });
+    expect(quantity.filter((l) => l.sku === 'A')).toEqual([expect.objectContaining({ location: 'W1/B-01', status: 'match' })]);
+  });
+
+  it('compares in base units: 2 boxes of 12 counted against 24 in the book', async () => {
+    const { quantity } = await workspace({
+      erp: 'sku,location,qty\nA,W1/B-01,24\n',
+      counts: 'sku,location,qty,uom\nA,W1/B-01,2,BX12\n',
+    });
+    expect(line(quantity, 'A')).toMatchObject({ physical_qty: '24', book_qty: '24', status: 'match' });
+  });
+});
+
+describe('tolerance boundaries', () => {
+  const files = { erp: 'sku,location,qty\nA,W1/B-01,200\n', counts: 'sku,location,qty\nA,W1/B-01,202\n' };
+  it.each([
+    [{ qty: '2' }, 'within_tolerance'],
+    [{ qty: '1.999' }, 'over'],
+    [{ percent: '1' }, 'within_tolerance'],
+    [{ percent: '0.99' }, 'over'],
+    [{ value: '5' }, 'within_tolerance'], // 2 × 2.50 = 5.00, exactly at the limit
+    [{ value: '4.99' }, 'over'],
+    [{ qty: '2', value: '4.99' }, 'over'], // every limit that is set must hold
+  ])('%j → %s', async (tolerance, status) => {
+    const { quantity } = await workspace(files, tolerance);
+    expect(line(quantity, 'A')!.status).toBe(status);
+  });
+});
+
+describe('systems and value legs', () => {
+  it('compares the ERP with the WMS rolled up, and uses the WMS bins as the book', async () => {
+    const { result } = await workspace({
+      erp: 'sku,warehouse,qty\nA,W1,15\n',
+      wms: 'sku,location,qty\nA,W1/B-01,10\nA,W1/B-02,3\n',
+      counts: 'sku,location,qty\nA,W1/B-01,10\nA,W1/B-02,3\n',
+    });
+    expect(result.systems).toEqual([expect.objectContaining({ sku: 'A', warehouse: 'W1', erp_qty: '15', wms_qty: '13', qty_variance: '-2', status: 'short' })]);
+    expect(result.quantity.filter((l) => l.sku === 'A').map((l) => [l.location, l.status])).toEqual([
+      ['W1/B-01', 'match'],
+      ['W1/B-02', 'match'],
+    ]);
+  });
+
+  it('values the book against the GL and ties the GL accounts to the trial balance', async () => {
+    const { result } = await workspace({
+      erp: 'sku,warehouse,qty\nA,W2,4\nB,W2,10\n',
+      gl: 'sku,warehouse,account,value\nA,W2,1400,10.00\nB,W2,1400,1.50\n',
+    });
+    const v = new Map(result.valuation.map((l) => [l.sku, l]));
+    expect(v.get('A')).toMatchObject({ book_value: '10', gl_value: '10', status: 'match' });
+    expect(v.get('B')).toMatchObject({ book_value: '1', gl_value: '1.5', value_variance: '0.5', status: 'over' });
+    expect(result.summary.gl_tie_out).toEqual([{ account: '1400', item_value: '11.5', control_total: null, difference: null, status: 'no_control_total' }]);
+  });
+
+  it('net variance equals the sum of the value impacts to the last digit', async () => {
+    const { result } = await workspace({
+      erp: 'sku,location,qty\nA,W1/B-01,10\nB,W1/B-01,0.3\nB,W1/B-02,0.1\n',
+      counts: 'sku,location,qty\nA,W1/B-01,9\nB,W1/B-01,0.1\nB,W1/B-02,0.2\n',
+    });
+    let cents = 0n;
+    for (const l of result.quantity) if (l.value_impact) cents += BigInt(Math.round(Number(l.value_impact) * 1e6));
+    expect(BigInt(Math.round(Number(result.summary.net_variance_value) * 1e6))).toBe(cents);
+    expect(result.summary.net_variance_value).toBe('-2.51');
+  });
+});
