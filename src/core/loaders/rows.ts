@@ -99,6 +99,14 @@ function columnTypes(kind: Kind): Map<string, ColumnSpec['type']> {
 const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
 const SIMPLE_DECIMAL = /^-?\d+(?:\.\d+)?$/;
 
+/** The fast path of most number cells: "12", "-3.5", "0.50" as text, no separators to decide. */
+function plainNumber(cell: Cell, decimal: DecimalSeparator): string | undefined {
+  if (typeof cell !== 'string' || (decimal !== '.' && cell.includes('.'))) return undefined;
+  if (PLAIN_DECIMAL.test(cell)) return cell;
+  if (SIMPLE_DECIMAL.test(cell)) return canonicalDecimal(cell);
+  return undefined;
+}
+
 /**
  * Builds the converter for one sheet: canonical values in KIND_SPECS column order.
  * Prepared once per sheet so that the per-row work is a tight loop.
@@ -170,15 +178,10 @@ export function rowConverter(
           break;
         }
         case 'decimal': {
-          if (typeof cell === 'string' && (decimal === '.' || !cell.includes('.'))) {
-            if (PLAIN_DECIMAL.test(cell)) {
-              values[base + i] = cell;
-              break;
-            }
-            if (SIMPLE_DECIMAL.test(cell)) {
-              values[base + i] = canonicalDecimal(cell);
-              break;
-            }
+          const plain = plainNumber(cell, decimal);
+          if (plain !== undefined) {
+            values[base + i] = plain;
+            break;
           }
           const parsed = parseDecimal(cell, decimal);
           if (!parsed.ok) return reject(mapped, `bad_${column.name}`, `${column.name} ${parsed.reason}`);
@@ -187,15 +190,10 @@ export function rowConverter(
           break;
         }
         case 'quantity': {
-          if (typeof cell === 'string' && (decimal === '.' || !cell.includes('.'))) {
-            if (PLAIN_DECIMAL.test(cell)) {
-              values[base + i] = cell;
-              break;
-            }
-            if (SIMPLE_DECIMAL.test(cell)) {
-              values[base + i] = canonicalDecimal(cell);
-              break;
-            }
+          const plain = plainNumber(cell, decimal);
+          if (plain !== undefined) {
+            values[base + i] = plain;
+            break;
           }
           const parsed = parseQuantity(cell, decimal);
           if (!parsed.ok) return reject(mapped, `bad_${column.name}`, `${column.name} ${parsed.reason}`);
