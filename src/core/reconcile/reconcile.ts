@@ -6,7 +6,8 @@
  * last cleanse (the comparison needs canonical SKUs and base units).
  */
 import path from 'node:path';
-import { cleanseWorkspace } from '../cleanse/cleanse.js';
+import { catalogueFor, cleanseWorkspace } from '../cleanse/cleanse.js';
+import { decimalsOf } from '../uom/index.js';
 import type { Db } from '../staging/database.js';
 import { writeCsv } from '../reports/csv.js';
 import { writeFileAtomic } from '../reports/files.js';
@@ -63,8 +64,30 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
   await writeCsv(files.valuation, VALUATION_COLUMNS, result.valuation.map((l) => VALUATION_COLUMNS.map((c) => l[c])));
   await writeCsv(files.sync, SYNC_COLUMNS, result.systems.map((l) => SYNC_COLUMNS.map((c) => l[c])));
   writeFileAtomic(files.summary, `${JSON.stringify(result.summary, null, 2)}\n`);
-  await writeReconcileWorkbook(files.workbook, { summary: result.summary, quantity: result.quantity, valuation: result.valuation, systems: result.systems, currency: currencyOf(db) });
+  const decimals = unitDecimals(db, options.config);
+  await writeReconcileWorkbook(files.workbook, {
+    summary: result.summary,
+    quantity: result.quantity,
+    valuation: result.valuation,
+    systems: result.systems,
+    currency: currencyOf(db),
+    quantityDecimals: (line) => decimals.get(line.sku) ?? 3,
+  });
   return { summary: result.summary, files, cleansedFirst, failed: failingMeasures(result.summary, thresholds) };
+}
+
+/** Decimals of each item's base unit (its Odoo rounding), so the workbook shows quantities at their unit's precision. */
+function unitDecimals(db: Db, config: WorkspaceConfig): Map<string, number> {
+  const catalogue = catalogueFor(config);
+  const out = new Map<string, number>();
+  for (const r of db.prepare('SELECT sku, uom_key FROM items_clean WHERE uom_key IS NOT NULL').all() as { sku: string; uom_key: string }[]) {
+    try {
+      out.set(r.sku, decimalsOf(catalogue.odoo(r.uom_key, config.odooVersion).rounding));
+    } catch {
+      // a unit this version does not have: the default precision
+    }
+  }
+  return out;
 }
 
 /** The GL's currency when it names one (and only one). */

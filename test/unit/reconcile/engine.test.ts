@@ -131,6 +131,16 @@ describe('systems and value legs', () => {
     expect(result.summary.gl_tie_out).toEqual([{ account: '1400', item_value: '11.5', control_total: null, difference: null, status: 'no_control_total' }]);
   });
 
+  it('book value without a GL line is missing_in_gl; a GL line without book stock is missing_in_book', async () => {
+    const { result } = await workspace({
+      erp: 'sku,warehouse,qty\nA,W2,4\n',
+      gl: 'sku,warehouse,account,value\nB,W2,1400,3.00\n',
+    });
+    const v = new Map(result.valuation.map((l) => [l.sku, l]));
+    expect(v.get('A')).toMatchObject({ book_value: '10', gl_value: null, status: 'missing_in_gl' });
+    expect(v.get('B')).toMatchObject({ book_value: null, gl_value: '3', status: 'missing_in_book' });
+  });
+
   it('net variance equals the sum of the value impacts to the last digit', async () => {
     const { result } = await workspace({
       erp: 'sku,location,qty\nA,W1/B-01,10\nB,W1/B-01,0.3\nB,W1/B-02,0.1\n',
