@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { writeLargeErpCsv, writeLargeErpXlsx } from '../fixtures/generator/large.js';
 import { benchClusters } from '../src/core/cleanse/bench-clusters.js';
 import { writeLargeItemsCsv } from './items.js';
+import { benchReconcile } from './reconcile.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DATA = path.join(REPO, 'bench-data');
@@ -132,7 +133,12 @@ async function main(): Promise<void> {
   row('near-duplicate search, 50k items', '50,000', fmt(near50.nearDuplicateSeconds, 3), rate(5e4, near50.nearDuplicateSeconds), '', '1.00x');
   row('near-duplicate search, 100k items', '100,000', fmt(near100.nearDuplicateSeconds, 3), rate(1e5, near100.nearDuplicateSeconds), '', `${fmt(near100.nearDuplicateSeconds / near50.nearDuplicateSeconds)}x`);
 
+  // Reconciliation: 1M lines per side against one SQL statement (the floor) and pandas.
+  const rec = await benchReconcile({ dataDir: DATA, bin: BIN, runs: Number(process.env.BENCH_RECONCILE_RUNS ?? 1), measure });
+  for (const [label, count, seconds, peakMb, ratio] of rec.rows) row(label, count, fmt(seconds), seconds > 0 ? rate(Number(count.replace(/,/g, '')), seconds) : '', peakMb > 0 ? fmt(peakMb, 0) : '', ratio);
+
   lines.push('');
+  lines.push(...rec.notes);
   lines.push(`cleanse of 100k items + 1M lines: ${fmt(cleanse.seconds)} s, ${fmt(cleanse.peakMb, 0)} MB (targets 30 s, 500 MB); near-duplicate step 100k/50k: ${fmt(near100.nearDuplicateSeconds / near50.nearDuplicateSeconds)}x (n log n would be about 2.1x; target under 2.4x)`);
   lines.push(`peak memory, 1M csv vs 100k csv: ${fmt(load1m.peakMb / load100k.peakMb)}x (flat means within 1.20x)`);
   if (floor) lines.push(`csv staging vs the raw floor: ${fmt(load1m.seconds / floor.seconds)}x (target 3x, goal 2x)`);
