@@ -254,11 +254,20 @@ export function rowConverter(
     if (hasUnitInCell) values[next++] = unitInCell;
     values[next] = flags ? flags.join(',') : null;
     let remainder: Record<number, Cell> | undefined;
+    let numbers: number[] | undefined;
     for (let c = 0; c < cells.length; c++) {
       const cell = cells[c];
       if (cell === null || cell === undefined) continue;
       const s = slotOfCell[c];
-      if (s !== undefined && values[base + s] === cell) continue;
+      if (s !== undefined) {
+        const value = values[base + s];
+        if (value === cell) continue;
+        // A number cell its canonical text gives back exactly: only its type needs keeping.
+        if (typeof cell === 'number' && typeof value === 'string' && Number(value) === cell) {
+          (numbers ??= []).push(c);
+          continue;
+        }
+      }
       (remainder ??= {})[c] = cell;
     }
     // A value filled in from another cell ("12 pcs" → uom, "[CODE] Name" → description)
@@ -267,7 +276,13 @@ export function rowConverter(
       const cellIndex = plan[filled]!.mapped?.index;
       if (cellIndex !== undefined && values[base + filled] !== null && isBlank(cells[cellIndex] ?? null)) (remainder ??= {})[cellIndex] = null;
     }
-    values[offset] = remainder ? JSON.stringify(remainder) : null;
+    if (numbers) {
+      // {"n":[4,6]}: the cells at 4 and 6 were numbers (built by hand: the common case of spreadsheets)
+      const list = `"n":[${numbers.join(',')}]`;
+      values[offset] = remainder ? `${JSON.stringify(remainder).slice(0, -1)},${list}}` : `{${list}}`;
+    } else {
+      values[offset] = remainder ? JSON.stringify(remainder) : null;
+    }
     return STAGED;
   };
 

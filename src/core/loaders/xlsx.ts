@@ -120,17 +120,28 @@ function sheetName(reader: unknown, ws: StreamedWorksheet): string {
 
 function toRawRow(row: StreamedRow): RawRow {
   const values = row.values;
-  const cells: Cell[] = [];
   let formulaColumns: number[] | undefined;
-  const put = (index: number, v: unknown): void => {
-    cells[index] = toCell(v);
-    if (v !== null && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v)) (formulaColumns ??= []).push(index);
-  };
+  let cells: Cell[];
   if (Array.isArray(values)) {
     // exceljs rows are 1-based: values[0] is always empty
-    for (let c = 1; c < values.length; c++) put(c - 1, values[c]);
+    const n = values.length - 1;
+    cells = new Array<Cell>(Math.max(n, 0));
+    for (let c = 0; c < n; c++) {
+      const v: unknown = values[c + 1];
+      if (typeof v === 'number') {
+        cells[c] = Number.isFinite(v) ? v : null;
+        continue;
+      }
+      cells[c] = toCell(v);
+      if (v !== null && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v)) (formulaColumns ??= []).push(c);
+    }
   } else {
-    for (const [key, v] of Object.entries(values)) put(Number(key) - 1, v);
+    cells = [];
+    for (const [key, v] of Object.entries(values)) {
+      const c = Number(key) - 1;
+      cells[c] = toCell(v);
+      if (v !== null && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v)) (formulaColumns ??= []).push(c);
+    }
     for (let c = 0; c < cells.length; c++) if (cells[c] === undefined) cells[c] = null;
   }
   return formulaColumns ? { rowNumber: row.number, cells, formulaColumns } : { rowNumber: row.number, cells };

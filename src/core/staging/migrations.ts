@@ -16,8 +16,10 @@ export interface Migration {
  * that order) and: provenance (sheet → source file and SHA-256, row
  * number), canonical values, flags, and `raw`: the cells as read that the canonical
  * columns do not reproduce exactly, as a JSON object keyed by 0-based column index
- * (NULL when every cell is reproduced). Cells = raw ∪ mapped canonical values, so the
- * row as read is always recoverable (see staging/provenance.ts) at half the bytes.
+ * (NULL when every cell is reproduced; `"n": [i, …]` lists number cells whose canonical
+ * text gives the number back exactly, so only their type is kept). Cells = raw ∪ mapped
+ * canonical values, so the row as read is always recoverable (see staging/provenance.ts)
+ * at half the bytes.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {

@@ -24,7 +24,12 @@ export function cellsAsRead(row: Readonly<Record<string, unknown>>, mappedColumn
     const value = row[canonical];
     if (value !== null && value !== undefined) cells[index] = value as Cell;
   }
-  if (raw) for (const [index, cell] of Object.entries(JSON.parse(raw) as Record<string, Cell>)) cells[Number(index)] = cell;
+  if (raw) {
+    const { n: numbers, ...rest } = JSON.parse(raw) as Record<string, Cell> & { n?: number[] };
+    for (const [index, cell] of Object.entries(rest)) cells[Number(index)] = cell;
+    // Cells that were numbers whose canonical text gives them back exactly.
+    for (const index of numbers ?? []) cells[index] = Number(cells[index]);
+  }
   for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
   return cells;
 }

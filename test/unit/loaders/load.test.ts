@@ -60,6 +60,23 @@ describe('load', () => {
     expect(staged).toEqual({ sku: 'X-1', description: 'Widget', qty: '12.5' });
   });
 
+  it('rebuilds spreadsheet cells with their types: numbers stay numbers', async () => {
+    const ws = workspace();
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('Stock');
+    sheet.addRow(['sku', 'location', 'qty', 'unit_cost', 'note']);
+    sheet.addRow([123, 'B-1', 12.5, 2203.389892578125, 'x']);
+    const file = path.join(ws.dir, 'typed.xlsx');
+    await wb.xlsx.writeFile(file);
+    await load(ws.db, [file], 'erp');
+    const row = ws.db.prepare('SELECT id, sku, qty, unit_cost, raw FROM erp').get() as { id: number; sku: string; qty: string; unit_cost: string; raw: string };
+    expect(row).toMatchObject({ sku: '123', qty: '12.5', unit_cost: '2203.38989257813' });
+    // 12.5 and 123 come back from their text; the float noise of the cost is kept as it was.
+    expect(JSON.parse(row.raw)).toEqual({ 3: 2203.389892578125, 4: 'x', n: [0, 2] });
+    expect(provenanceOf(ws.db, 'erp', row.id)!.cells).toEqual([123, 'B-1', 12.5, 2203.389892578125, 'x']);
+  });
+
   it('rejects what it cannot use, with row, column and reason; rows read = staged + rejected', async () => {
     const ws = workspace();
     const file = ws.write('r.csv', 'sku,location,qty\nA,L1,5\n,L2,3\nB,L3,lots\nC,L4,~5\nD,L5,-2\n');
