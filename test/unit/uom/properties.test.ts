@@ -79,6 +79,10 @@ describe('conversion properties', () => {
         if (!r.ok) throw new Error(r.message);
         const decimals = r.qty.split('.')[1]?.length ?? 0;
         expect(decimals).toBe(r.rounding.decimals);
+        // Past 10^10 a double cannot hold the step exactly and can land on an exact binary
+        // half (…608.125): Python's "%.2f", which Odoo uses and convert.ts follows, rounds
+        // it half to even, while JavaScript's toFixed, the oracle here, rounds it half up.
+        fc.pre(Math.abs(r.value) < 1e10);
         expect(Number(r.qty)).toBe(Number(r.value.toFixed(decimals)));
       }),
       { numRuns: 1000 },
