@@ -1,6 +1,6 @@
 /** What every command gets: its io, the global options, output and the database. */
 import type { Command } from 'commander';
-import { openDatabase, resolveDbPath, type Db } from '../core/staging/database.js';
+import { DEFAULT_DB_FILE, openDatabase, type Db } from '../core/staging/database.js';
 import { recordedRun, type RunContext } from '../core/staging/audit.js';
 import type { Outcome } from '../core/staging/audit.js';
 import type { CliIo } from './io.js';
@@ -22,12 +22,11 @@ export class CommandContext {
     return new Output(this.io, this.globals(command));
   }
 
+  /** --db, else $INVSYNC_DB, else ./invsync.db; relative to the folder the command runs in. */
   dbPath(command: Command): string {
-    const explicit = this.globals(command).db;
-    return resolveDbPath(explicit === undefined ? undefined : resolveFrom(this.io.cwd, explicit), { ...this.io.env, INVSYNC_DB: this.io.env.INVSYNC_DB ? resolveFrom(this.io.cwd, this.io.env.INVSYNC_DB) : undefined }) === ':memory:'
-      ? ':memory:'
-      : resolveFrom(this.io.cwd, explicit ?? this.io.env.INVSYNC_DB ?? 'invsync.db');
+    return resolveFrom(this.io.cwd, this.globals(command).db ?? this.io.env.INVSYNC_DB ?? DEFAULT_DB_FILE);
   }
+
 
   /** Opens the workspace database, runs `work` as one recorded transaction, closes. */
   async withDatabase<T>(

@@ -280,7 +280,6 @@ async function stageSource(
       const conventions = decideConventions(dataRows, plan.columns, kind, {
         decimal: map.decimal,
         dateOrder: map.dateOrder,
-        fromMap: false,
         delimiter: source.delimiter?.(),
         date1904: source.info.date1904,
       });

@@ -53,7 +53,7 @@ export function decideConventions(
   sample: readonly RawRow[],
   columns: readonly MappedColumn[],
   kind: Kind,
-  defaults: { decimal?: DecimalSeparator; dateOrder?: DateOrder; fromMap: boolean; delimiter?: string; date1904?: boolean },
+  defaults: { decimal?: DecimalSeparator; dateOrder?: DateOrder; delimiter?: string; date1904?: boolean },
 ): Conventions {
   const types = columnTypes(kind);
   const numeric = columns.filter((c) => types.get(c.canonical) === 'decimal' || types.get(c.canonical) === 'quantity');

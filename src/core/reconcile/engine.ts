@@ -102,7 +102,7 @@ export function reconcileWorkspace(db: Db, options: { tolerances: ToleranceConfi
   assignSyncCauses(systems, { factors: (sku) => factors.get(sku) ?? [] });
   systems.sort(compareLines);
 
-  const { lines: valuation, glQty } = valuationLeg(db, ctx, bookSide, costOf);
+  const { lines: valuation, glQty } = valuationLeg(db, ctx, costOf);
   assignValuationCauses(valuation, { glQty: (sku, warehouse) => glQty.get(`${sku}\u0000${warehouse}`) ?? null });
   valuation.sort((a, b) => cmp(a.sku, b.sku) || cmp(a.warehouse, b.warehouse));
 
@@ -281,7 +281,6 @@ function systemsLeg(db: Db, ctx: Context, wmsWarehouses: Set<string>): SyncLine[
 function valuationLeg(
   db: Db,
   ctx: Context,
-  bookSide: (warehouse: string) => 'W' | 'E',
   costOf: (sku: string, warehouse: string) => string | null,
 ): { lines: ValuationLine[]; glQty: Map<string, string> } {
   const glRows = db
@@ -315,7 +314,6 @@ function valuationLeg(
   for (const r of bookRows) {
     const source = erpWarehouses.has(r.warehouse) ? 'E' : 'W';
     if (r.side !== source) continue;
-    void bookSide;
     const key = `${r.sku}\u0000${glHasWarehouse ? r.warehouse : ''}`;
     const cost = costOf(r.sku, r.warehouse);
     const qty = fromMicro(r.qty);
