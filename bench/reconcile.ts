@@ -376,12 +376,13 @@ export async function benchReconcile(options: BenchReconcileOptions): Promise<Be
   const ratio = (m: ReconcileMeasurement): string => (floor ? `${fmt(m.seconds / floor.seconds)}x` : '-');
   rows.push(['invsync reconcile: 1M lines per side', totalLabel, reconcile.seconds, reconcile.peakMb, ratio(reconcile)]);
 
-  // pandas, where python3 has it.
+  // pandas, where a python3 has it: the one on PATH, or Debian's, where apt-get installs python3-pandas.
   let pandas: ReconcileMeasurement | undefined;
-  if (succeeds('python3', ['-c', 'import pandas'])) {
+  const python = ['python3', '/usr/bin/python3'].find((p) => succeeds(p, ['-c', 'import pandas']));
+  if (python) {
     const script = path.join(dataDir, 'reconcile-pandas.py');
     fs.writeFileSync(script, PANDAS_SCRIPT);
-    pandas = best(runs, () => measure('python3', [script, counts, erp, gl, path.join(work, 'pandas-variance.csv'), path.join(work, 'pandas-valuation.csv')], { cwd: work }));
+    pandas = best(runs, () => measure(python, [script, counts, erp, gl, path.join(work, 'pandas-variance.csv'), path.join(work, 'pandas-valuation.csv')], { cwd: work }));
     rows.push(['pandas: read, outer merges, write csv', totalLabel, pandas.seconds, pandas.peakMb, ratio(pandas)]);
   } else {
     notes.push('pandas not available to python3 (apt-get install python3-pandas): no pandas baseline');
