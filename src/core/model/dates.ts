@@ -14,6 +14,12 @@ const MONTHS: Record<string, number> = {
 };
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+const MS_PER_DAY = 86_400_000;
+const SECONDS_PER_DAY = 86_400;
+/** 9999-12-31, the last day Excel can show. */
+const LAST_SERIAL = 2_958_465;
+/** Excel's 1900 system counts a 29 February 1900 that never was: serial 60. */
+const FICTITIOUS_LEAP_DAY = 60;
 
 function validYmd(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
@@ -29,23 +35,37 @@ function fullYear(y: string): number {
 }
 
 /**
- * Excel serial → ISO date (1900 system with the fictitious 1900-02-29, or 1904).
- * Returns undefined outside 1..2958465 (year 9999).
+ * Excel serial → ISO date (ECMA-376: the 1900 system with its fictitious
+ * 1900-02-29, or the 1904 system): `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS` when there is
+ * a time of day, rounded to the nearest second. Undefined for serials Excel cannot
+ * show as dates (negative, past year 9999, not finite).
  */
 export function excelSerialToIso(serial: number, date1904 = false): string | undefined {
-  if (!Number.isFinite(serial) || serial < 0 || serial > 2958465) return undefined;
-  let days = Math.floor(serial);
-  const seconds = Math.round((serial - days) * 86400);
-  let epoch: number;
-  if (date1904) epoch = Date.UTC(1904, 0, 1);
-  else if (days >= 61) epoch = Date.UTC(1899, 11, 30);
-  else if (days === 60) return '1900-02-29';
-  else epoch = Date.UTC(1899, 11, 31);
-  if (!date1904 && days === 0) days = 0;
-  const t = new Date(epoch + days * 86400000 + seconds * 1000);
-  const date = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
-  if (seconds === 0 || seconds === 86400) return date;
-  return `${date}T${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
+  if (!Number.isFinite(serial) || serial < 0 || serial >= LAST_SERIAL + 1) return undefined;
+  const totalSeconds = Math.round(serial * SECONDS_PER_DAY);
+  const days = Math.floor(totalSeconds / SECONDS_PER_DAY);
+  const secondOfDay = totalSeconds - days * SECONDS_PER_DAY;
+  if (days > LAST_SERIAL) return undefined;
+
+  let datePart: string;
+  if (!date1904 && days === FICTITIOUS_LEAP_DAY) {
+    datePart = '1900-02-29';
+  } else {
+    let epoch: number;
+    if (date1904) epoch = Date.UTC(1904, 0, 1);
+    // Serials before the fictitious day count from 1900-01-01 = 1; after it, one
+    // day too many has been counted, so the epoch moves back one day.
+    else if (days < FICTITIOUS_LEAP_DAY) epoch = Date.UTC(1899, 11, 31);
+    else epoch = Date.UTC(1899, 11, 30);
+    const date = new Date(epoch + days * MS_PER_DAY);
+    const year = String(date.getUTCFullYear()).padStart(4, '0');
+    datePart = `${year}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+  }
+  if (secondOfDay === 0) return datePart;
+  const hours = Math.floor(secondOfDay / 3600);
+  const minutes = Math.floor((secondOfDay % 3600) / 60);
+  const seconds = secondOfDay % 60;
+  return `${datePart}T${pad(hours)}:${pad(minutes)}:${pad(seconds)}`;
 }
 
 export interface SlashedDate {
