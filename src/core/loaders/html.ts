@@ -5,6 +5,7 @@
  * unclosed tag costs linear time, never a regex backtracking blow-up.
  */
 import { InputError } from '../errors.js';
+import { noSuchSheet, pickSheet } from './sheets.js';
 import type { Cell, RawRow, RawSheet, ReadOptions, WorkbookSource } from './types.js';
 import { WINDOWS_1252_HIGH_CONTROLS } from './encoding.js';
 
@@ -33,16 +34,9 @@ interface ParsedTable {
 
 function selectTables(tables: readonly ParsedTable[], opts: ReadOptions): readonly ParsedTable[] {
   if (opts.sheet === undefined) return tables;
-  const wanted = opts.sheet;
-  const match =
-    tables.find((table) => table.name === wanted) ??
-    tables.find((table) => table.name.toLowerCase() === wanted.toLowerCase());
-  if (match !== undefined) return [match];
-  throw new InputError(
-    { file: opts.displayName },
-    `there is no table named "${wanted}"; the file has ${tables.map((table) => `"${table.name}"`).join(', ')}`,
-    'pass one of those names as the sheet',
-  );
+  const table = pickSheet(tables, opts.sheet);
+  if (table === undefined) throw noSuchSheet(opts.displayName, opts.sheet, tables.map((t) => t.name), 'table');
+  return [table];
 }
 
 /** A line break inside a cell, kept apart from source whitespace, which collapses. */

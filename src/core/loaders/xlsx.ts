@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { InputError } from '../errors.js';
+import { noSuchSheet, sheetNameMatches } from './sheets.js';
 import type { Cell, DateCell, RawRow, RawSheet, ReadOptions, WorkbookSource } from './types.js';
 
 interface ExcelCellValueObject {
@@ -84,7 +85,7 @@ export function readXlsx(file: string, options: ReadOptions): WorkbookSource {
         for await (const ws of reader as unknown as AsyncIterable<StreamedWorksheet>) {
           const name = sheetName(reader, ws);
           names.push(name);
-          if (options.sheet !== undefined && !sheetMatches(name, options.sheet)) {
+          if (options.sheet !== undefined && !sheetNameMatches(name, options.sheet)) {
             // drain: the zip is read in order, so a skipped sheet still has to be read through
             for await (const _row of ws) void _row;
             continue;
@@ -101,14 +102,10 @@ export function readXlsx(file: string, options: ReadOptions): WorkbookSource {
         );
       }
       if (options.sheet !== undefined && !found) {
-        throw new InputError({ file: options.displayName }, `no sheet named "${options.sheet}"`, `sheets in this workbook: ${names.map((n) => `"${n}"`).join(', ')}`);
+        throw noSuchSheet(options.displayName, options.sheet, names);
       }
     },
   };
-}
-
-export function sheetMatches(name: string, wanted: string): boolean {
-  return name === wanted || name.toLowerCase() === wanted.toLowerCase();
 }
 
 function sheetName(reader: unknown, ws: StreamedWorksheet): string {

@@ -5,6 +5,7 @@
  */
 import CFB from 'cfb';
 import { InputError, InvsyncError } from '../../errors.js';
+import { noSuchSheet, pickSheet } from '../sheets.js';
 import type { FileFormat, RawSheet, ReadOptions, WorkbookSource } from '../types.js';
 import { readBof, readGlobals, UnsupportedBiffError, type BiffVersion, type SheetEntry, type WorkbookGlobals } from './globals.js';
 import { BOF_IDS, CorruptBiffError, Rec } from './records.js';
@@ -175,18 +176,9 @@ function sniffBareBiff(bytes: Buffer): FileFormat | undefined {
 
 function selectSheets(sheets: readonly SheetEntry[], opts: ReadOptions): readonly SheetEntry[] {
   if (opts.sheet === undefined) return sheets;
-  const wanted = opts.sheet;
-  const exact = sheets.find((sheet) => sheet.name === wanted);
-  if (exact !== undefined) return [exact];
-  const folded = wanted.toLowerCase();
-  const loose = sheets.find((sheet) => sheet.name.toLowerCase() === folded);
-  if (loose !== undefined) return [loose];
-  const names = sheets.map((sheet) => `"${sheet.name}"`).join(', ');
-  throw new InputError(
-    { file: opts.displayName },
-    `there is no sheet named "${wanted}"; the workbook has ${names || 'no worksheets'}`,
-    'pass one of those names as the sheet',
-  );
+  const sheet = pickSheet(sheets, opts.sheet);
+  if (sheet === undefined) throw noSuchSheet(opts.displayName, opts.sheet, sheets.map((s) => s.name));
+  return [sheet];
 }
 
 function toInputError(
