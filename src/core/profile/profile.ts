@@ -4,6 +4,7 @@
  * unknown units, negative and non-numeric quantities, flags raised while loading.
  */
 import { KIND_SPECS, type Kind } from '../model/kinds.js';
+import { DEFAULT_NORMALISE_RULES, matchKey } from '../cleanse/normalise.js';
 import type { Db } from '../staging/database.js';
 import { isKnownUnit } from '../uom/spellings.js';
 
@@ -50,9 +51,9 @@ export interface ProfileResult {
   readonly totals: { readonly rowsRead: number; readonly rowsStaged: number; readonly rowsRejected: number };
 }
 
-/** The match key used to spot spellings of one SKU (cleansing refines it). */
+/** Spellings of one SKU collide on cleansing's match key with its default rules. */
 export function skuSpellingKey(sku: string): string {
-  return sku.normalize('NFKC').toUpperCase().replace(/[\s\-_./\\]+/g, '');
+  return matchKey(sku, DEFAULT_NORMALISE_RULES);
 }
 
 export function profileWorkspace(db: Db): ProfileResult {
