@@ -27,18 +27,14 @@
  *     for (const [label, n, s, mb, ratio] of r.rows) row(label, n, fmt(s), rate(...), fmt(mb, 0), ratio);
  *     lines.push(...r.notes);
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
+import { best, cached, freshDb, succeeds, type Measure, type Measurement } from './measure.js';
 import { DEFAULT_MAX_DETAIL_ROWS } from '../src/core/reports/reconcile-workbook.js';
 
-export interface ReconcileMeasurement {
-  readonly seconds: number;
-  readonly peakMb: number;
-}
-
-export type Measure = (command: string, args: readonly string[], opts?: { cwd?: string }) => ReconcileMeasurement;
+export type ReconcileMeasurement = Measurement;
+export type { Measure };
 
 export interface BenchReconcileOptions {
   /** Folder for the generated inputs (cached), the database and the reports. */
@@ -283,37 +279,6 @@ v.to_csv(valuation_csv, index=False)
 
 // ---------------------------------------------------------------------------------
 // The benchmark.
-
-function best(runs: number, f: () => ReconcileMeasurement): ReconcileMeasurement {
-  let fastest: ReconcileMeasurement | undefined;
-  let peak = 0;
-  for (let i = 0; i < Math.max(1, runs); i++) {
-    const m = f();
-    if (!fastest || m.seconds < fastest.seconds) fastest = m;
-    peak = Math.max(peak, m.peakMb);
-  }
-  return { seconds: fastest!.seconds, peakMb: peak };
-}
-
-async function cached(file: string, make: (file: string) => Promise<void>): Promise<string> {
-  if (!fs.existsSync(file)) {
-    process.stderr.write(`generating ${file}…\n`);
-    const temp = `${file}.tmp`;
-    await make(temp);
-    fs.renameSync(temp, file);
-  }
-  return file;
-}
-
-function freshDb(file: string): string {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
-  return file;
-}
-
-function succeeds(command: string, args: readonly string[]): boolean {
-  const r = spawnSync(command, args, { stdio: 'ignore' });
-  return r.status === 0;
-}
 
 const fmt = (n: number, digits = 2): string => n.toFixed(digits);
 const count = (n: number): string => n.toLocaleString('en-US');

@@ -11,73 +11,30 @@
  * Every measurement runs in its own process under /usr/bin/time (wall time and
  * peak RSS). Generated inputs are cached in bench-data/ between runs.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeLargeErpCsv, writeLargeErpXlsx } from '../fixtures/generator/large.js';
 import { benchClusters } from '../src/core/cleanse/bench-clusters.js';
 import { writeLargeItemsCsv } from './items.js';
+import { best, cached, freshDb, measure, succeeds, type Measurement } from './measure.js';
 import { benchReconcile } from './reconcile.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DATA = path.join(REPO, 'bench-data');
 const BIN = path.join(REPO, 'bin/invsync');
 
-interface Measurement {
-  readonly seconds: number;
-  readonly peakMb: number;
-}
 
 function which(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+  return succeeds('sh', ['-c', `command -v ${command}`]);
 }
 
-/** Runs a command under /usr/bin/time; returns wall seconds and peak RSS. */
-function measure(command: string, args: readonly string[], options: { cwd?: string; input?: string } = {}): Measurement {
-  const result = spawnSync('/usr/bin/time', ['-f', '__time %e %M', command, ...args], {
-    cwd: options.cwd,
-    input: options.input,
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1', NO_COLOR: '1' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const line = /__time ([\d.]+) (\d+)/.exec(result.stderr);
-  if (result.status !== 0 || !line) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.slice(-500)}`);
-  }
-  return { seconds: Number(line[1]), peakMb: Number(line[2]) / 1024 };
-}
-
-function best(runs: number, f: () => Measurement): Measurement {
-  let fastest: Measurement | undefined;
-  let peak = 0;
-  for (let i = 0; i < runs; i++) {
-    const m = f();
-    if (!fastest || m.seconds < fastest.seconds) fastest = m;
-    peak = Math.max(peak, m.peakMb);
-  }
-  return { seconds: fastest!.seconds, peakMb: peak };
-}
-
-async function cached(file: string, make: (file: string) => Promise<void>): Promise<string> {
-  if (!fs.existsSync(file)) {
-    process.stderr.write(`generating ${path.relative(REPO, file)}…\n`);
-    const temp = `${file}.tmp`;
-    await make(temp);
-    fs.renameSync(temp, file);
-  }
-  return file;
-}
-
-function freshDb(name: string): string {
-  const db = path.join(DATA, name);
-  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(db + suffix, { force: true });
-  return db;
+function freshBenchDb(name: string): string {
+  return freshDb(path.join(DATA, name));
 }
 
 function invsyncLoad(file: string, kind: string): Measurement {
-  return measure(process.execPath, [BIN, 'load', file, '--as', kind, '--quiet', '--db', freshDb('bench.db')]);
+  return measure(process.execPath, [BIN, 'load', file, '--as', kind, '--quiet', '--db', freshBenchDb('bench.db')]);
 }
 
 const fmt = (n: number, digits = 2): string => n.toFixed(digits);
@@ -99,7 +56,7 @@ async function main(): Promise<void> {
   const load100k = best(runs, () => invsyncLoad(csv100k, 'erp'));
   let floor: Measurement | undefined;
   if (which('sqlite3')) {
-    floor = best(runs, () => measure('sqlite3', [freshDb('floor.db'), `.import --csv ${csv1m} erp`]));
+    floor = best(runs, () => measure('sqlite3', [freshBenchDb('floor.db'), `.import --csv ${csv1m} erp`]));
     row('sqlite3 shell .import (floor), 1M csv', '1,000,000', fmt(floor.seconds), rate(1e6, floor.seconds), fmt(floor.peakMb, 0), '1.00x');
   } else {
     lines.push('sqlite3 shell not installed (apt-get install sqlite3): no floor for the CSV ratio');
@@ -123,7 +80,7 @@ async function main(): Promise<void> {
 
   // Cleansing: 100,000 items plus the 1,000,000 staged lines of the CSV above.
   const items100k = await cached(path.join(DATA, 'items-100k.csv'), (f) => writeLargeItemsCsv(f, 100_000));
-  const cleanseDb = freshDb('cleanse.db');
+  const cleanseDb = freshBenchDb('cleanse.db');
   measure(process.execPath, [BIN, 'load', items100k, '--as', 'items', '--quiet', '--db', cleanseDb]);
   measure(process.execPath, [BIN, 'load', csv1m, '--as', 'erp', '--quiet', '--db', cleanseDb]);
   const cleanse = best(runs, () => measure(process.execPath, [BIN, 'cleanse', '--quiet', '--db', cleanseDb], { cwd: DATA }));
