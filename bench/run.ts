@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeLargeErpCsv, writeLargeErpXlsx } from '../fixtures/generator/large.js';
-import { benchClusters } from '../src/core/cleanse/bench-clusters.js';
+import { benchClusters } from './clusters.js';
 import { writeLargeItemsCsv } from './items.js';
 import { best, cached, freshDb, measure, succeeds, type Measurement } from './measure.js';
 import { benchReconcile } from './reconcile.js';

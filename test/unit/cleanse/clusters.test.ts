@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { syntheticMaster } from '../../../src/core/cleanse/bench-clusters.js';
+import { syntheticMaster } from '../../../bench/clusters.js';
 import { clusterDuplicates, type ClusterOptions, type DuplicateCluster } from '../../../src/core/cleanse/clusters.js';
 import type { MasterItem } from '../../../src/core/cleanse/matching.js';
 
@@ -269,7 +269,7 @@ describe('clusters', () => {
   });
 });
 
-describe('on synthetic data (small; the scaling run is bench-clusters.ts, by hand)', () => {
+describe('on synthetic data (small; the scaling run is bench/clusters.ts, in npm run bench)', () => {
   it('finds every planted duplicate, and auto-merges only key collisions', () => {
     const { items, planted } = syntheticMaster(3000, 3);
     const result = clusterDuplicates(items);

@@ -10,10 +10,11 @@
  * vocabulary with sizes (many near-identical descriptions), and sizes of one
  * product sit under consecutive SKUs.
  */
+import { mulberry32 } from '../fixtures/generator/prng.js';
 import { performance } from 'node:perf_hooks';
-import { clusterDuplicates, nearDuplicatePairs, prepareMaster, type ClusterResult, type NearDuplicateSearch } from './clusters.js';
-import { gs1CheckDigit, validateGtin } from './gtin.js';
-import type { MasterItem } from './matching.js';
+import { clusterDuplicates, nearDuplicatePairs, prepareMaster, type ClusterResult, type NearDuplicateSearch } from '../src/core/cleanse/clusters.js';
+import { gs1CheckDigit, validateGtin } from '../src/core/cleanse/gtin.js';
+import type { MasterItem } from '../src/core/cleanse/matching.js';
 
 export const PLANTED_KINDS = ['key_collision', 'key_collision_conflict', 'same_barcode', 'near_duplicate', 'same_description'] as const;
 export type PlantedKind = (typeof PLANTED_KINDS)[number];
@@ -49,17 +50,6 @@ export interface BenchClustersResult {
   readonly prepareSeconds: number;
 }
 
-/** mulberry32: a small seeded generator (no Math.random: runs repeat exactly). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NOUNS = ['BOLT', 'NUT', 'WASHER', 'SCREW', 'BEARING', 'FILTER', 'VALVE', 'GASKET', 'HOSE', 'CABLE', 'FUSE', 'RELAY', 'SWITCH', 'BRACKET', 'CLAMP', 'SPRING', 'PIN', 'RIVET', 'SEAL', 'ORING', 'PUMP', 'MOTOR', 'BELT', 'PULLEY', 'GEAR', 'SHAFT', 'COUPLING', 'NOZZLE', 'FITTING', 'ELBOW', 'TEE', 'FLANGE', 'HINGE', 'HANDLE', 'KNOB', 'LAMP', 'SENSOR', 'CONNECTOR', 'TERMINAL', 'PLUG'];
 const MATERIALS = ['STEEL', 'STAINLESS', 'BRASS', 'COPPER', 'NYLON', 'PVC', 'ALUMINIUM', 'ZINC', 'RUBBER', 'CAST IRON'];
@@ -70,7 +60,7 @@ const UOMS = ['EA', 'EA', 'EA', 'BOX', 'PK', 'KG', 'M'];
 
 /** A synthetic master of `n` rows, about 3 % of them planted duplicates of another row. */
 export function syntheticMaster(n: number, seed = 20240601): SyntheticMaster {
-  const rnd = generator(seed);
+  const rnd = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const duplicates = Math.round(n * 0.03);
