@@ -1,3 +1,4 @@
+import path from 'node:path';
 /** What every command gets: its io, the global options, output and the database. */
 import type { Command } from 'commander';
 import { DEFAULT_DB_FILE, openDatabase, type Db } from '../core/staging/database.js';
@@ -27,7 +28,6 @@ export class CommandContext {
     return resolveFrom(this.io.cwd, this.globals(command).db ?? this.io.env.INVSYNC_DB ?? DEFAULT_DB_FILE);
   }
 
-
   /** Opens the workspace database, runs `work` as one recorded transaction, closes. */
   async withDatabase<T>(
     command: Command,
@@ -49,6 +49,5 @@ export class CommandContext {
 }
 
 function resolveFrom(cwd: string, file: string): string {
-  if (file === ':memory:') return file;
-  return file.startsWith('/') ? file : `${cwd.replace(/\/$/, '')}/${file}`;
+  return file === ':memory:' ? file : path.resolve(cwd, file);
 }
