@@ -1,5 +1,5 @@
-import path from 'node:path';
 /** What every command gets: its io, the global options, output and the database. */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_DB_FILE, openDatabase, type Db } from '../core/staging/database.js';
 import { recordedRun, type RunContext } from '../core/staging/audit.js';
