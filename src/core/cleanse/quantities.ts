@@ -70,10 +70,9 @@ export function convertStagedQuantities(
   const plans = new Map<string, { same: boolean; decimals: number }>();
   const result = {} as Record<QuantityKind, QuantityBalance>;
   for (const kind of QUANTITY_KINDS) {
-    const unitColumn = kind === 'gl' || kind === 'moves' || kind === 'erp' || kind === 'wms' || kind === 'counts' ? 't.uom' : 'NULL';
     // Pages by id: better-sqlite3 allows no writes while a statement is being iterated.
     const page = db.prepare(
-      `SELECT t.id, t.sku, t.qty, ${unitColumn} AS uom, t.qty_unit_in_cell AS unit_in_cell, s.format
+      `SELECT t.id, t.sku, t.qty, t.uom, t.qty_unit_in_cell AS unit_in_cell, s.format
        FROM ${kind} t JOIN source_sheets sh ON sh.id = t.sheet_id JOIN sources s ON s.id = sh.source_id
        WHERE t.qty IS NOT NULL AND t.id > ? ORDER BY t.id LIMIT ${PAGE_ROWS}`,
     );
