@@ -6,7 +6,10 @@
  *     shell's `.import` of the same file (the raw floor);
  *   - the same at 100,000 rows, to show that peak memory does not grow with input;
  *   - a generated 200,000-row xlsx through `invsync load`, against exceljs's
- *     streaming reader alone (reading every cell, staging nothing).
+ *     streaming reader alone (reading every cell, staging nothing);
+ *   - cleansing, reconciliation, cycle counts and the Odoo export (their own files).
+ *
+ * BENCH_ONLY=load,cleanse,reconcile,... runs only the sections named.
  *
  * Every measurement runs in its own process under /usr/bin/time (wall time and
  * peak RSS). Generated inputs are cached in bench-data/ between runs.
@@ -38,28 +41,53 @@ function invsyncLoad(file: string, kind: string): Measurement {
 }
 
 const fmt = (n: number, digits = 2): string => n.toFixed(digits);
+
+/** BENCH_ONLY=load,cleanse,reconcile,... runs only those sections (all by default). */
+const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const wanted = (section: string): boolean => ONLY.size === 0 || ONLY.has(section);
 const rate = (rows: number, seconds: number): string => Math.round(rows / seconds).toLocaleString('en-US');
 
 async function main(): Promise<void> {
   fs.mkdirSync(DATA, { recursive: true });
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   const csv1m = await cached(path.join(DATA, 'erp-1m.csv'), (f) => writeLargeErpCsv(f, 1_000_000));
-  const csv100k = await cached(path.join(DATA, 'erp-100k.csv'), (f) => writeLargeErpCsv(f, 100_000));
-  const xlsx200k = await cached(path.join(DATA, 'erp-200k.xlsx'), (f) => writeLargeErpXlsx(f, 200_000));
 
   const lines: string[] = [];
+  const notes: string[] = [];
   const row = (...cells: string[]): void => void lines.push(cells.map((c, i) => (i === 0 ? c.padEnd(44) : c.padStart(12))).join(''));
   row('case', 'rows', 'seconds', 'rows/s', 'peak MB', 'ratio');
+
+  if (wanted('load')) notes.push(...(await benchLoad(runs, csv1m, row)));
+  if (wanted('cleanse')) notes.push(...(await benchCleanse(runs, csv1m, row)));
+  if (wanted('reconcile')) {
+    // Reconciliation: 1M lines per side against one SQL statement (the floor) and pandas.
+    const rec = await benchReconcile({ dataDir: DATA, bin: BIN, runs: Number(process.env.BENCH_RECONCILE_RUNS ?? 1), measure });
+    for (const [label, count, seconds, peakMb, ratio] of rec.rows) row(label, count, fmt(seconds), seconds > 0 ? rate(Number(count.replace(/,/g, '')), seconds) : '', peakMb > 0 ? fmt(peakMb, 0) : '', ratio);
+    notes.push(...rec.notes);
+  }
+
+  lines.push('');
+  lines.push(...notes);
+  lines.push(`best of ${runs} runs each; machine: ${process.platform} ${process.arch}, node ${process.version}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+type Row = (...cells: string[]) => void;
+
+async function benchLoad(runs: number, csv1m: string, row: Row): Promise<string[]> {
+  const csv100k = await cached(path.join(DATA, 'erp-100k.csv'), (f) => writeLargeErpCsv(f, 100_000));
+  const xlsx200k = await cached(path.join(DATA, 'erp-200k.xlsx'), (f) => writeLargeErpXlsx(f, 200_000));
 
   // CSV: invsync against the sqlite3 shell's .import (the floor).
   const load1m = best(runs, () => invsyncLoad(csv1m, 'erp'));
   const load100k = best(runs, () => invsyncLoad(csv100k, 'erp'));
+  const notes: string[] = [];
   let floor: Measurement | undefined;
   if (which('sqlite3')) {
     floor = best(runs, () => measure('sqlite3', [freshBenchDb('floor.db'), `.import --csv ${csv1m} erp`]));
     row('sqlite3 shell .import (floor), 1M csv', '1,000,000', fmt(floor.seconds), rate(1e6, floor.seconds), fmt(floor.peakMb, 0), '1.00x');
   } else {
-    lines.push('sqlite3 shell not installed (apt-get install sqlite3): no floor for the CSV ratio');
+    notes.push('sqlite3 shell not installed (apt-get install sqlite3): no floor for the CSV ratio');
   }
   row('invsync load --as erp, 1M csv', '1,000,000', fmt(load1m.seconds), rate(1e6, load1m.seconds), fmt(load1m.peakMb, 0), floor ? `${fmt(load1m.seconds / floor.seconds)}x` : '-');
   row('invsync load --as erp, 100k csv', '100,000', fmt(load100k.seconds), rate(1e5, load100k.seconds), fmt(load100k.peakMb, 0), '');
@@ -77,7 +105,13 @@ async function main(): Promise<void> {
   const loadXlsx = best(runs, () => invsyncLoad(xlsx200k, 'erp'));
   row('exceljs streaming read alone, 200k xlsx', '200,000', fmt(reader.seconds), rate(2e5, reader.seconds), fmt(reader.peakMb, 0), '1.00x');
   row('invsync load --as erp, 200k xlsx', '200,000', fmt(loadXlsx.seconds), rate(2e5, loadXlsx.seconds), fmt(loadXlsx.peakMb, 0), `${fmt(loadXlsx.seconds / reader.seconds)}x`);
+  notes.push(`peak memory, 1M csv vs 100k csv: ${fmt(load1m.peakMb / load100k.peakMb)}x (flat means within 1.20x)`);
+  if (floor) notes.push(`csv staging vs the raw floor: ${fmt(load1m.seconds / floor.seconds)}x (target 3x, goal 2x)`);
+  notes.push(`xlsx staging: ${rate(2e5, loadXlsx.seconds)} rows/s (target 45,000)`);
+  return notes;
+}
 
+async function benchCleanse(runs: number, csv1m: string, row: Row): Promise<string[]> {
   // Cleansing: 100,000 items plus the 1,000,000 staged lines of the CSV above.
   const items100k = await cached(path.join(DATA, 'items-100k.csv'), (f) => writeLargeItemsCsv(f, 100_000));
   const cleanseDb = freshBenchDb('cleanse.db');
@@ -90,18 +124,9 @@ async function main(): Promise<void> {
   row('near-duplicate search, 50k items', '50,000', fmt(near50.nearDuplicateSeconds, 3), rate(5e4, near50.nearDuplicateSeconds), '', '1.00x');
   row('near-duplicate search, 100k items', '100,000', fmt(near100.nearDuplicateSeconds, 3), rate(1e5, near100.nearDuplicateSeconds), '', `${fmt(near100.nearDuplicateSeconds / near50.nearDuplicateSeconds)}x`);
 
-  // Reconciliation: 1M lines per side against one SQL statement (the floor) and pandas.
-  const rec = await benchReconcile({ dataDir: DATA, bin: BIN, runs: Number(process.env.BENCH_RECONCILE_RUNS ?? 1), measure });
-  for (const [label, count, seconds, peakMb, ratio] of rec.rows) row(label, count, fmt(seconds), seconds > 0 ? rate(Number(count.replace(/,/g, '')), seconds) : '', peakMb > 0 ? fmt(peakMb, 0) : '', ratio);
-
-  lines.push('');
-  lines.push(...rec.notes);
-  lines.push(`cleanse of 100k items + 1M lines: ${fmt(cleanse.seconds)} s, ${fmt(cleanse.peakMb, 0)} MB (targets 30 s, 500 MB); near-duplicate step 100k/50k: ${fmt(near100.nearDuplicateSeconds / near50.nearDuplicateSeconds)}x (n log n would be about 2.1x; target under 2.4x)`);
-  lines.push(`peak memory, 1M csv vs 100k csv: ${fmt(load1m.peakMb / load100k.peakMb)}x (flat means within 1.20x)`);
-  if (floor) lines.push(`csv staging vs the raw floor: ${fmt(load1m.seconds / floor.seconds)}x (target 3x, goal 2x)`);
-  lines.push(`xlsx staging: ${rate(2e5, loadXlsx.seconds)} rows/s (target 45,000)`);
-  lines.push(`best of ${runs} runs each; machine: ${process.platform} ${process.arch}, node ${process.version}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return [
+    `cleanse of 100k items + 1M lines: ${fmt(cleanse.seconds)} s, ${fmt(cleanse.peakMb, 0)} MB (targets 30 s, 500 MB); near-duplicate step 100k/50k: ${fmt(near100.nearDuplicateSeconds / near50.nearDuplicateSeconds)}x (n log n would be about 2.1x; target under 2.4x)`,
+  ];
 }
 
 await main();
