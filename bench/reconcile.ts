@@ -363,7 +363,7 @@ export async function benchReconcile(options: BenchReconcileOptions): Promise<Be
     `reconcile inputs: ${count(sides.counts)} count lines, ${count(sides.erp)} book lines, ${count(sides.gl)} GL rows, ${count(RECONCILE_SHAPE.skus)} items, ${count(RECONCILE_SHAPE.warehouses * RECONCILE_SHAPE.binsPerWarehouse)} bins; set-up (not timed): load ${fmt(loadSeconds)} s (peak ${fmt(loadPeak, 0)} MB), cleanse ${fmt(cleanse.seconds)} s (peak ${fmt(cleanse.peakMb, 0)} MB)`,
     `reconcile wrote ${count(quantityLines)} quantity lines (variance.csv ${mb(fs.statSync(path.join(outDir, 'variance.csv')).size)}), ${count(summary.valuation.lines)} valuation lines (valuation.csv ${mb(fs.statSync(path.join(outDir, 'valuation.csv')).size)}), variance.xlsx ${mb(xlsxBytes)} (streaming writer); ` +
       (quantityLines > DEFAULT_MAX_DETAIL_ROWS
-        ? `the Quantity sheet is capped at ${count(DEFAULT_MAX_DETAIL_ROWS)} of ${count(quantityLines)} lines (the default maxDetailRows; a note on top of the sheet says so, every line is in variance.csv)`
+        ? `the Quantity and Valuation sheets show ${count(DEFAULT_MAX_DETAIL_ROWS)} lines each (of ${count(quantityLines)} and ${count(summary.valuation.lines)}): every line that is not a match first, then matches in order; a note on top of each sheet says so, and every line is in the CSV files`
         : `the Quantity sheet holds all ${count(quantityLines)} lines (cap ${count(DEFAULT_MAX_DETAIL_ROWS)})`) +
       (floor ? `; the floor wrote ${count(floorRows)} rows` : ''),
     `reconcile: ${fmt(reconcile.seconds)} s, ${fmt(reconcile.peakMb, 0)} MB peak` +

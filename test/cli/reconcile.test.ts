@@ -104,6 +104,32 @@ describe('reconcile on the sample cutover', () => {
     expect(quantity.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
   });
 
+  it('--sheet-rows caps the detail sheets: lines that are not a match first, then matches; the CSV keeps every line', async () => {
+    const run = await runCli(['reconcile', '--out', 'capped', '--sheet-rows', '40'], { cwd: ws });
+    expect(run.code, run.stderr).toBe(0);
+    const csvRows = parseCsv(fs.readFileSync(path.join(ws, 'capped', 'variance.csv'), 'utf8'));
+    expect(fs.readFileSync(path.join(ws, 'capped', 'variance.csv'))).toEqual(fs.readFileSync(path.join(ws, 'out', 'variance.csv')));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(ws, 'capped', 'variance.xlsx'));
+    for (const [sheet, csv] of [['Quantity', 'variance.csv'], ['Valuation', 'valuation.csv']] as const) {
+      const ws2 = wb.getWorksheet(sheet)!;
+      const all = parseCsv(fs.readFileSync(path.join(ws, 'capped', csv), 'utf8'));
+      expect(String(ws2.getRow(1).getCell(1).value)).toBe(`This sheet shows at most 40 of the ${all.length.toLocaleString('en-US')} lines: every line that is not a match first, then matches in order; every line is in ${csv}.`);
+      const statusColumn = (ws2.getRow(2).values as unknown[]).indexOf('status');
+      const shown = Array.from({ length: ws2.actualRowCount - 2 }, (_, i) => String(ws2.getRow(i + 3).getCell(statusColumn).value));
+      const exceptions = all.filter((r) => r.status !== 'match');
+      expect(shown).toHaveLength(40);
+      // The sample has more than 40 lines that are not a match in the quantity leg; the valuation leg fewer.
+      const expected = [...exceptions, ...all.filter((r) => r.status === 'match')].slice(0, 40).map((r) => r.status);
+      expect(shown).toEqual(expected);
+      expect(ws2.getRow(3).getCell(1).value).toBe(exceptions[0]!.sku);
+    }
+    expect(csvRows.length).toBeGreaterThan(40);
+    const bad = await runCli(['reconcile', '--sheet-rows', 'many'], { cwd: ws });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--sheet-rows takes a whole number/);
+  });
+
   it('--fail-on exits 1 naming the failing measures; a bad condition is a usage error', async () => {
     const run = await runCli(['reconcile', '--out', 'out', '--fail-on', 'accuracy<0.97,net_value>1000,unmapped>100'], { cwd: ws });
     expect(run.code).toBe(1);

@@ -1,5 +1,5 @@
 /**
- * invsync reconcile [--out DIR] [--tolerance qty=1,percent=2,value=10] [--fail-on ...]
+ * invsync reconcile [--out DIR] [--tolerance qty=1,percent=2,value=10] [--fail-on ...] [--sheet-rows N]
  *
  * Three-way reconciliation after cleansing: physical counts against the book (ERP,
  * or the WMS bins where a WMS covers the warehouse), the ERP against the WMS, and the
@@ -7,6 +7,7 @@
  * valuation.csv, sync.csv, summary.json and variance.xlsx.
  */
 import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
 import { reconcile, type ReconcileCommandResult } from '../../core/reconcile/reconcile.js';
 import { readWorkspaceConfig } from '../../core/workspace/config.js';
 import type { CommandContext } from '../context.js';
@@ -27,9 +28,12 @@ export function registerReconcile(program: Command, ctx: CommandContext): void {
     .option('--out <dir>', 'folder for the reports', 'out')
     .option('--tolerance <limits>', 'qty=N,percent=N,value=N (overrides invsync.yaml)')
     .option('--fail-on <conditions>', 'exit 1 when a measure crosses a limit: accuracy<0.97,net_value>1000,…')
+    .option('--sheet-rows <n>', 'lines per detail sheet of variance.xlsx; beyond it, the lines that are not a match come first (the CSV files hold every line)', '100000')
     .option('--config <file>', 'workspace configuration (default ./invsync.yaml)')
     .addHelpText('after', EXAMPLES)
-    .action(async (options: { out: string; tolerance?: string; failOn?: string; config?: string }, command: Command) => {
+    .action(async (options: { out: string; tolerance?: string; failOn?: string; sheetRows: string; config?: string }, command: Command) => {
+      const sheetRows = Number(options.sheetRows);
+      if (!Number.isInteger(sheetRows) || sheetRows < 1) throw new UsageError(`--sheet-rows takes a whole number of at least 1, not "${options.sheetRows}"`);
       const out = ctx.output(command);
       const config = readWorkspaceConfig(ctx.io.cwd, options.config);
       const progress = await startProgress(ctx.io, ctx.globals(command));
@@ -37,7 +41,7 @@ export function registerReconcile(program: Command, ctx: CommandContext): void {
         const result = await ctx.withDatabase(
           command,
           { create: false },
-          (db) => reconcile(db, { config, outDir: ctx.resolve(options.out), tolerance: options.tolerance, failOn: options.failOn, onProgress: (s, n) => progress.update(s, n) }),
+          (db) => reconcile(db, { config, outDir: ctx.resolve(options.out), tolerance: options.tolerance, failOn: options.failOn, maxDetailRows: sheetRows, onProgress: (s, n) => progress.update(s, n) }),
           (r) => (r.failed.length ? { outcome: 'check_failed', exitCode: 1 } : { outcome: 'success', exitCode: 0 }),
         );
         progress.stop();

@@ -54,6 +54,52 @@ export interface Scaled {
   readonly scale: number;
 }
 
+/**
+ * A plain decimal ("-12.50", "+3", ".5") as scaled units without canonicalising first
+ * (trailing zeros keep their scale): the parse for hot loops. Anything else → null.
+ */
+export function parseScaled(text: string): Scaled | null {
+  let start = 0;
+  let negative = false;
+  const first = text.charCodeAt(0);
+  if (first === 45 /* - */ || first === 43 /* + */) {
+    negative = first === 45;
+    start = 1;
+  }
+  let dot = -1;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */ && dot < 0) dot = i;
+    else if (c < 48 || c > 57) return null;
+  }
+  if (text.length === start || (dot === start && text.length === start + 1)) return null;
+  const digits = dot < 0 ? text.slice(start) : text.slice(start, dot) + text.slice(dot + 1);
+  const units = BigInt(digits || '0');
+  return { units: negative ? -units : units, scale: dot < 0 ? 0 : text.length - dot - 1 };
+}
+
+/** Scaled units as a canonical decimal, without a round trip through canonicalDecimal. */
+export function formatScaled(units: bigint, scale: number): string {
+  if (units === 0n) return '0';
+  const negative = units < 0n;
+  let digits = (negative ? -units : units).toString();
+  if (scale > 0) {
+    let end = digits.length;
+    let dropped = 0;
+    while (dropped < scale && digits.charCodeAt(end - 1) === 48) {
+      end--;
+      dropped++;
+    }
+    digits = digits.slice(0, end);
+    const fracLength = scale - dropped;
+    if (fracLength > 0) {
+      digits = digits.padStart(fracLength + 1, '0');
+      digits = `${digits.slice(0, digits.length - fracLength)}.${digits.slice(digits.length - fracLength)}`;
+    }
+  }
+  return negative ? `-${digits}` : digits;
+}
+
 export function toScaled(text: string): Scaled {
   const c = canonicalDecimal(text);
   const negative = c.startsWith('-');
@@ -89,7 +135,7 @@ export class DecimalSum {
   private scale = 0;
   add(text: string | null | undefined): this {
     if (text === null || text === undefined || text === '') return this;
-    const v = toScaled(text);
+    const v = parseScaled(text) ?? toScaled(text);
     if (v.scale > this.scale) {
       this.units *= 10n ** BigInt(v.scale - this.scale);
       this.scale = v.scale;
@@ -97,8 +143,24 @@ export class DecimalSum {
     this.units += rescale(v, this.scale);
     return this;
   }
+  /** Adds scaled units (no string parse: for hot loops). */
+  addScaled(units: bigint, scale: number): this {
+    if (scale > this.scale) {
+      this.units *= 10n ** BigInt(scale - this.scale);
+      this.scale = scale;
+    }
+    this.units += scale === this.scale ? units : units * 10n ** BigInt(this.scale - scale);
+    return this;
+  }
+  /** Whether anything non-zero was added. */
+  get isZero(): boolean {
+    return this.units === 0n;
+  }
   toString(): string {
-    return fromScaled({ units: this.units, scale: this.scale });
+    return formatScaled(this.units, this.scale);
+  }
+  get scaled(): Scaled {
+    return { units: this.units, scale: this.scale };
   }
 }
 

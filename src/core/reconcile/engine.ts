@@ -4,8 +4,10 @@
  * sides have; the ERP against the WMS rolled up to the ERP's grain; book value against
  * the GL at the GL's grain; and the GL's item values per account against the trial
  * balance. Works on the cleansed quantities (canonical SKUs, base units, exact
- * millionths) and groups in SQL (UNION ALL + GROUP BY); JavaScript sees one row per
- * compared key.
+ * millionths) and groups in SQL (UNION ALL + GROUP BY). Statuses that SQL can decide
+ * (match, missing) are decided there; JavaScript holds only the lines that are not a
+ * match (tolerances, causes) and streams the rest to the reports in order, so memory
+ * does not grow with the matches (a million lines per side is the benchmark).
  *
  * Scope: a location absent from every count is not counted, so its book stock is set
  * aside ("not counted"), not missing. In-transit book stock is never expected in a
@@ -13,17 +15,10 @@
  * left out is in summary.set_aside with its reason; nothing disappears.
  */
 import type { Db } from '../staging/database.js';
-import { DecimalSum, addDecimals, canonicalDecimal, compareDecimals, fromMicro, mulDecimals, subDecimals } from '../model/decimal.js';
+import { DecimalSum, addDecimals, canonicalDecimal, compareDecimals, formatScaled, mulDecimals, parseScaled, subDecimals, type Scaled } from '../model/decimal.js';
 import { assignQuantityCauses, assignSyncCauses, assignValuationCauses } from './causes.js';
 import { toleranceFor, withinTolerance, type ToleranceConfig } from './tolerance.js';
 import { CAUSES, STATUSES, type Cause, type GlTieOut, type QuantityLine, type ReconcileSummary, type Status, type SyncLine, type ValuationLine } from './types.js';
-
-export interface ReconcileResult {
-  readonly quantity: QuantityLine[];
-  readonly valuation: ValuationLine[];
-  readonly systems: SyncLine[];
-  readonly summary: ReconcileSummary;
-}
 
 const USABLE = "('same_unit', 'converted', 'unit_assumed')";
 /** A location as a key: case, spaces and back slashes do not matter ("wh-n / a-01-03" is "WH-N/A-01-03"). */
@@ -48,66 +43,458 @@ CREATE INDEX temp.loc_key ON loc(key);
 DROP TABLE IF EXISTS temp.wh;
 CREATE TEMP TABLE wh AS SELECT DISTINCT upper(trim(warehouse)) AS key, warehouse FROM locations WHERE warehouse IS NOT NULL;
 DROP TABLE IF EXISTS temp.rl;
-CREATE TEMP TABLE rl (side TEXT NOT NULL, sku TEXT NOT NULL, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, location TEXT NOT NULL, lot TEXT NOT NULL, status TEXT NOT NULL, qty INTEGER NOT NULL, unit_cost TEXT, value TEXT);
+CREATE TEMP TABLE rl (side TEXT NOT NULL, sku TEXT NOT NULL, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, location TEXT NOT NULL, lot TEXT NOT NULL, status TEXT NOT NULL, qty INTEGER NOT NULL, unit_cost TEXT);
 `);
-  const insert = (side: string, kind: 'counts' | 'erp' | 'wms', extra: { status: string; cost: string; value: string }): void => {
+  // The warehouse as the location master spells it ("wh-north" is "WH-NORTH"), the
+  // status with in-transit spellings as one.
+  const insert = (side: string, kind: 'counts' | 'erp' | 'wms', extra: { status: string; cost: string }): void => {
+    const status = extra.status === "'counted'" ? extra.status : `CASE WHEN ${extra.status} IN ('in_transit', 'intransit', 'transit', 'in-transit') THEN 'in_transit' ELSE ${extra.status} END`;
     db.exec(`
-INSERT INTO rl (side, sku, warehouse, loc_key, location, lot, status, qty, unit_cost, value)
-SELECT '${side}', q.sku, ${warehouseOf('t')},
-       coalesce(${LOC_KEY('t.location')}, ''), coalesce(l.location, t.location, ''), coalesce(t.lot, ''), ${extra.status}, q.qty_micro, ${extra.cost}, ${extra.value}
+INSERT INTO rl (side, sku, warehouse, loc_key, location, lot, status, qty, unit_cost)
+SELECT '${side}', q.sku, coalesce((SELECT w.warehouse FROM wh w WHERE w.key = upper(${warehouseOf('t')})), ${warehouseOf('t')}),
+       coalesce(${LOC_KEY('t.location')}, ''), coalesce(l.location, t.location, ''), coalesce(t.lot, ''), ${status}, q.qty_micro, ${extra.cost}
 FROM quantities q JOIN ${kind} t ON t.id = q.row_id
 LEFT JOIN loc l ON l.key = ${LOC_KEY('t.location')}
 WHERE q.kind = '${kind}' AND q.status IN ${USABLE};`);
   };
-  insert('P', 'counts', { status: "'counted'", cost: 'NULL', value: 'NULL' });
-  insert('E', 'erp', { status: "coalesce(lower(replace(trim(t.status), ' ', '_')), 'available')", cost: 't.unit_cost', value: 't.value' });
-  insert('W', 'wms', { status: "coalesce(lower(replace(trim(t.status), ' ', '_')), 'available')", cost: 'NULL', value: 'NULL' });
+  insert('P', 'counts', { status: "'counted'", cost: 'NULL' });
+  insert('E', 'erp', { status: "coalesce(lower(replace(trim(t.status), ' ', '_')), 'available')", cost: 't.unit_cost' });
+  insert('W', 'wms', { status: "coalesce(lower(replace(trim(t.status), ' ', '_')), 'available')", cost: 'NULL' });
   db.exec(`
-UPDATE rl SET status = 'in_transit' WHERE status IN ('in_transit', 'intransit', 'transit', 'in-transit');
-UPDATE rl SET warehouse = (SELECT w.warehouse FROM wh w WHERE w.key = upper(rl.warehouse)) WHERE EXISTS (SELECT 1 FROM wh w WHERE w.key = upper(rl.warehouse) AND w.warehouse <> rl.warehouse);
-CREATE INDEX temp.rl_key ON rl(side, warehouse, sku);
+DROP TABLE IF EXISTS temp.ecost;
+CREATE TEMP TABLE ecost (sku TEXT NOT NULL, warehouse TEXT NOT NULL, cost TEXT NOT NULL, PRIMARY KEY (sku, warehouse)) WITHOUT ROWID;
+INSERT INTO ecost SELECT sku, warehouse, min(unit_cost) FROM rl WHERE side = 'E' AND unit_cost IS NOT NULL GROUP BY sku, warehouse;
 `);
+}
+
+interface Item {
+  cost: string | null;
+  category: string | null;
+  uom: string | null;
+  packSize: string | null;
+  uomKey: string | null;
 }
 
 interface Context {
   readonly tolerances: ToleranceConfig;
-  readonly items: Map<string, { cost: string | null; category: string | null; uom: string | null; packSize: string | null; uomKey: string | null }>;
+  readonly items: Map<string, Item>;
 }
 
-const ZERO = 0n;
+/** Which lines a reader wants: all of them, those that are not a match, or the matches. */
+export type Selection = 'all' | 'exceptions' | 'matches';
 
+/**
+ * The reconciliation as streams: lines come out of SQL in report order, one at a
+ * time, so memory holds only the lines that are not a match (they need their causes,
+ * which pair lines across the whole leg) and never the matches.
+ */
+export interface Reconciliation {
+  /** Quantity lines ordered by sku, warehouse, location, lot. */
+  quantityLines(select?: Selection): Generator<QuantityLine>;
+  /** Valuation lines ordered by sku, warehouse. */
+  valuationLines(select?: Selection): Generator<ValuationLine>;
+  readonly systems: readonly SyncLine[];
+  /** Lines per leg, and how many of them are not a match. */
+  readonly counts: { quantity: number; quantityExceptions: number };
+  /** The totals; walks the valuation leg once unless a full walk has already run. */
+  summary(): ReconcileSummary;
+}
+
+export interface ReconcileResult {
+  readonly quantity: QuantityLine[];
+  readonly valuation: ValuationLine[];
+  readonly systems: SyncLine[];
+  readonly summary: ReconcileSummary;
+}
+
+/** Every line in memory: for tests and small workspaces. The reports stream (reconcile.ts). */
 export function reconcileWorkspace(db: Db, options: { tolerances: ToleranceConfig }): ReconcileResult {
+  const r = openReconciliation(db, options);
+  const quantity = [...r.quantityLines()];
+  const valuation = [...r.valuationLines()];
+  return { quantity, valuation, systems: [...r.systems], summary: r.summary() };
+}
+
+/** A decimal column (millionths) as canonical text, computed by SQLite: "12.5", "-0.25", "3". */
+const DEC = (x: string): string =>
+  `CASE WHEN ${x} IS NULL THEN NULL WHEN ${x} % 1000000 = 0 THEN CAST(${x} / 1000000 AS TEXT) ` +
+  `ELSE rtrim(printf('%s%d.%06d', CASE WHEN ${x} < 0 THEN '-' ELSE '' END, abs(${x} / 1000000), abs(${x} % 1000000)), '0') END`;
+
+const IN_TRANSIT_REASON = 'in transit: not expected in a count (valued in the valuation leg)';
+const GL_USABLE = "('auto', 'merged', 'confirmed')";
+
+/** Canonical decimals and their parses, cached: a few thousand distinct costs serve a million lines. */
+class DecimalCache {
+  private readonly canonical = new Map<string, string>();
+  private readonly scaled = new Map<string, Scaled | null>();
+  text(raw: string | null): string | null {
+    if (raw === null) return null;
+    let c = this.canonical.get(raw);
+    if (c === undefined) {
+      if (this.canonical.size > 100_000) this.canonical.clear();
+      c = canonicalDecimal(raw);
+      this.canonical.set(raw, c);
+    }
+    return c;
+  }
+  parse(raw: string): Scaled | null {
+    let v = this.scaled.get(raw);
+    if (v === undefined) {
+      if (this.scaled.size > 100_000) this.scaled.clear();
+      v = parseScaled(raw.trim());
+      this.scaled.set(raw, v);
+    }
+    return v;
+  }
+}
+
+/** units at `scale` times a cost: exact, as scaled units. */
+function times(units: bigint, scale: number, cost: Scaled): Scaled {
+  return { units: units * cost.units, scale: scale + cost.scale };
+}
+
+const ZERO: Scaled = { units: 0n, scale: 0 };
+
+function subtract(a: Scaled, b: Scaled): Scaled {
+  if (a.scale === b.scale) return { units: a.units - b.units, scale: a.scale };
+  const scale = Math.max(a.scale, b.scale);
+  return { units: a.units * 10n ** BigInt(scale - a.scale) - b.units * 10n ** BigInt(scale - b.scale), scale };
+}
+
+export function openReconciliation(db: Db, options: { tolerances: ToleranceConfig }): Reconciliation {
+  // The temporary tables hold a row per staged line: on disk with a bounded cache,
+  // not in memory, so a million lines per side do not cost a gigabyte.
+  db.pragma('temp_store = FILE');
+  db.pragma('temp.cache_size = -65536');
+  db.pragma('cache_size = -65536');
+  db.pragma('threads = 2');
   prepare(db);
-  const items = new Map(
-    (db.prepare('SELECT sku, unit_cost, category, uom, pack_size, uom_key FROM items_clean').all() as { sku: string; unit_cost: string | null; category: string | null; uom: string | null; pack_size: string | null; uom_key: string | null }[]).map(
-      (r) => [r.sku, { cost: r.unit_cost, category: r.category, uom: r.uom, packSize: r.pack_size, uomKey: r.uom_key }],
-    ),
-  );
+  const items = new Map<string, Item>();
+  for (const r of db.prepare('SELECT sku, unit_cost, category, uom, pack_size, uom_key FROM items_clean').iterate() as IterableIterator<{ sku: string; unit_cost: string | null; category: string | null; uom: string | null; pack_size: string | null; uom_key: string | null }>) {
+    items.set(r.sku, { cost: r.unit_cost, category: r.category, uom: r.uom, packSize: r.pack_size, uomKey: r.uom_key });
+  }
   const ctx: Context = { tolerances: options.tolerances, items };
-  const setAside: ReconcileSummary['set_aside'] = [];
+  const decimals = new DecimalCache();
 
   // Which side is the book in each warehouse: the WMS bins where a WMS covers it, else the ERP.
   const wmsWarehouses = new Set((db.prepare("SELECT DISTINCT warehouse FROM rl WHERE side = 'W'").all() as { warehouse: string }[]).map((r) => r.warehouse));
-  const bookSide = (warehouse: string): 'W' | 'E' => (wmsWarehouses.has(warehouse) ? 'W' : 'E');
-  const costOf = erpCosts(db, items);
-
-  const quantity = quantityLeg(db, ctx, bookSide, costOf, setAside);
-  const twins = twinsBySku(db);
+  const unmapped = unmappedLines(db);
+  const setAside = buildQuantityTable(db, wmsWarehouses, decimals, unmapped);
   const factors = factorsBySku(db, items);
-  assignQuantityCauses(quantity, { factors: (sku) => factors.get(sku) ?? [], twins: (sku) => twins.get(sku) ?? [] });
-  quantity.push(...unmappedLines(db));
-  quantity.sort(compareLines);
+  const exceptions = quantityExceptions(db, ctx, decimals);
+  for (const r of db.prepare("SELECT rowid AS id, ord FROM ql WHERE status = 'unmapped'").iterate() as IterableIterator<{ id: number; ord: number }>) exceptions.set(r.id, unmapped[r.ord - 1]!);
+  const twins = twinsBySku(db);
+  assignQuantityCauses([...exceptions.values()], { factors: (sku) => factors.get(sku) ?? [], twins: (sku) => twins.get(sku) ?? [] });
 
   const systems = systemsLeg(db, ctx, wmsWarehouses);
   assignSyncCauses(systems, { factors: (sku) => factors.get(sku) ?? [] });
   systems.sort(compareLines);
+  const tieOut = glTieOut(db, options.tolerances);
 
-  const { lines: valuation, glQty } = valuationLeg(db, ctx, costOf);
-  assignValuationCauses(valuation, { glQty: (sku, warehouse) => glQty.get(`${sku}\u0000${warehouse}`) ?? null });
-  valuation.sort((a, b) => cmp(a.sku, b.sku) || cmp(a.warehouse, b.warehouse));
+  const counted = db.prepare("SELECT count(*) AS n, sum(status = 'match') AS matches FROM ql WHERE status NOT IN ('none', 'aside')").get() as { n: number; matches: number | null };
+  const valuation = valuationStream(db, ctx, decimals);
+  let valuationTotals: ValuationTotals | null = null;
 
-  const summary = summarise(quantity, valuation, systems, glTieOut(db, options.tolerances), setAside, options.tolerances);
-  return { quantity, valuation, systems, summary };
+  return {
+    systems,
+    counts: { quantity: counted.n, quantityExceptions: exceptions.size },
+    *quantityLines(select: Selection = 'all') {
+      const where = select === 'all' ? "status NOT IN ('none', 'aside')" : select === 'matches' ? "status = 'match'" : "status NOT IN ('none', 'aside', 'match')";
+      const rows = db
+        .prepare(`SELECT rowid AS id, sku, warehouse, location, lot, uom, cost, status, ${DEC('p')} AS physical FROM ql WHERE ${where} ORDER BY rowid`)
+        .iterate() as IterableIterator<{ id: number; sku: string; warehouse: string; location: string; lot: string; uom: string; cost: string | null; status: string; physical: string | null }>;
+      for (const r of rows) {
+        if (r.status !== 'match') {
+          yield exceptions.get(r.id)!;
+          continue;
+        }
+        const cost = decimals.text(r.cost);
+        yield {
+          sku: r.sku,
+          warehouse: r.warehouse,
+          location: r.location,
+          lot: r.lot,
+          uom: r.uom,
+          physical_qty: r.physical,
+          book_qty: r.physical,
+          qty_variance: '0',
+          unit_cost: cost,
+          value_impact: cost === null ? null : '0',
+          status: 'match',
+          cause: '',
+        };
+      }
+    },
+    *valuationLines(select: Selection = 'all') {
+      const totals = select === 'all' ? new ValuationTotals() : null;
+      for (const line of valuation()) {
+        totals?.add(line);
+        if (select === 'all' || (select === 'matches') === (line.status === 'match')) yield line;
+      }
+      if (totals) valuationTotals = totals;
+    },
+    summary() {
+      if (!valuationTotals) {
+        const totals = new ValuationTotals();
+        for (const line of valuation()) totals.add(line);
+        valuationTotals = totals;
+      }
+      return summarise([...exceptions.values()], counted.matches ?? 0, valuationTotals, systems, tieOut, setAside, options.tolerances);
+    },
+  };
+}
+
+/**
+ * The quantity leg as a temporary table `ql`: a row per compared key at the grain of
+ * its warehouse, with both sides' sums in millionths and a status where SQL can tell
+ * it (match, missing_in_count, missing_in_book; `diff` when tolerances must decide;
+ * `aside` for book stock in places no count covered; `none` for keys only in transit).
+ * Returns what was set aside, with the reason.
+ */
+function buildQuantityTable(db: Db, wmsWarehouses: Set<string>, decimals: DecimalCache, unmapped: readonly QuantityLine[]): ReconcileSummary['set_aside'] {
+  db.exec(`
+DROP TABLE IF EXISTS temp.ql;
+CREATE TEMP TABLE ql (sku TEXT NOT NULL, warehouse TEXT NOT NULL, location TEXT NOT NULL, lot TEXT NOT NULL, uom TEXT NOT NULL, cost TEXT,
+                      p INTEGER, b INTEGER, transit INTEGER, status TEXT NOT NULL, aside TEXT, ord INTEGER NOT NULL);
+DROP TABLE IF EXISTS temp.counted;
+CREATE TEMP TABLE counted AS SELECT DISTINCT warehouse, loc_key FROM rl WHERE side = 'P';
+CREATE INDEX temp.counted_key ON counted(warehouse, loc_key);
+DROP TABLE IF EXISTS temp.grain;
+CREATE TEMP TABLE grain (warehouse TEXT PRIMARY KEY, book TEXT NOT NULL, bins INTEGER NOT NULL, lots INTEGER NOT NULL, counted INTEGER NOT NULL, aside TEXT NOT NULL);
+DROP TABLE IF EXISTS temp.um;
+CREATE TEMP TABLE um (sku TEXT NOT NULL, warehouse TEXT NOT NULL, location TEXT NOT NULL, lot TEXT NOT NULL, uom TEXT NOT NULL, ord INTEGER NOT NULL);
+`);
+  // Per warehouse: which side is the book, are its lines per bin? per lot? was anything counted.
+  const grains = db
+    .prepare(
+      `SELECT warehouse,
+              max(CASE WHEN side = 'E' AND lot <> '' THEN 1 ELSE 0 END) AS lots_e,
+              max(CASE WHEN side = 'W' AND lot <> '' THEN 1 ELSE 0 END) AS lots_w,
+              max(CASE WHEN side = 'P' AND lot <> '' THEN 1 ELSE 0 END) AS lots_p,
+              max(CASE WHEN side = 'E' AND loc_key <> '' AND loc_key <> upper(warehouse) THEN 1 ELSE 0 END) AS bins_e,
+              max(CASE WHEN side = 'W' AND loc_key <> '' AND loc_key <> upper(warehouse) THEN 1 ELSE 0 END) AS bins_w,
+              max(CASE WHEN side = 'P' THEN 1 ELSE 0 END) AS counted
+       FROM rl GROUP BY warehouse ORDER BY warehouse`,
+    )
+    .all() as { warehouse: string; bins_e: number; bins_w: number; lots_e: number; lots_w: number; lots_p: number; counted: number }[];
+  const addGrain = db.prepare('INSERT INTO grain VALUES (?, ?, ?, ?, ?, ?)');
+  for (const g of grains) {
+    const book = wmsWarehouses.has(g.warehouse) ? 'W' : 'E';
+    const bins = book === 'W' ? g.bins_w : g.bins_e;
+    const lots = (book === 'W' ? g.lots_w : g.lots_e) && g.lots_p ? 1 : 0;
+    addGrain.run(g.warehouse, book, bins, lots, g.counted, bins ? 'not counted: the location is on no count sheet' : 'not counted: the warehouse is on no count sheet');
+  }
+  const addUnmapped = db.prepare('INSERT INTO um VALUES (?, ?, ?, ?, ?, ?)');
+  unmapped.forEach((l, i) => addUnmapped.run(l.sku, l.warehouse, l.location, l.lot, l.uom, i + 1));
+
+  // One statement for every warehouse, each at its own grain, written in report order
+  // (so that readers walk `ql` by rowid and never sort it again).
+  db.exec(`
+INSERT INTO ql (sku, warehouse, location, lot, uom, cost, p, b, transit, status, aside, ord)
+SELECT * FROM (
+  SELECT g.sku, g.warehouse, g.location, g.lot, coalesce(i.uom, ''), coalesce(e.cost, nullif(i.unit_cost, '')), g.p, g.b, g.t,
+         CASE WHEN g.p IS NULL AND g.b IS NULL THEN 'none'
+              WHEN g.p IS NULL AND NOT g.counted THEN 'aside'
+              WHEN g.p IS NULL THEN 'missing_in_count'
+              WHEN g.b IS NULL THEN 'missing_in_book'
+              WHEN g.p = g.b THEN 'match' ELSE 'diff' END,
+         g.aside, 0
+  FROM (SELECT r.sku, r.warehouse,
+               CASE WHEN gr.bins THEN coalesce(nullif(max(r.location), ''), r.loc_key) ELSE '' END AS location,
+               CASE WHEN gr.lots THEN r.lot ELSE '' END AS lot,
+               sum(CASE WHEN r.side = 'P' THEN r.qty END) AS p,
+               sum(CASE WHEN r.side = gr.book AND r.status <> 'in_transit' THEN r.qty END) AS b,
+               sum(CASE WHEN r.side = gr.book AND r.status = 'in_transit' THEN r.qty END) AS t,
+               CASE WHEN gr.bins THEN EXISTS (SELECT 1 FROM counted c WHERE c.warehouse = r.warehouse AND c.loc_key = r.loc_key) ELSE gr.counted END AS counted,
+               gr.aside AS aside
+        FROM rl r JOIN grain gr ON gr.warehouse = r.warehouse
+        WHERE r.side = 'P' OR r.side = gr.book
+        GROUP BY r.warehouse, r.sku, CASE WHEN gr.bins THEN r.loc_key ELSE '' END, CASE WHEN gr.lots THEN r.lot ELSE '' END) g
+  LEFT JOIN items_clean i ON i.sku = g.sku
+  LEFT JOIN ecost e ON e.sku = g.sku AND e.warehouse = g.warehouse
+  UNION ALL
+  SELECT sku, warehouse, location, lot, uom, NULL, NULL, NULL, NULL, 'unmapped', NULL, ord FROM um
+) ORDER BY 1, 2, 3, 4, 12;
+`);
+
+  const aside = new Map<string, { lines: number; qty: DecimalSum; value: DecimalSum }>();
+  const rows = db
+    .prepare(
+      `SELECT '${IN_TRANSIT_REASON}' AS reason, transit AS qty, cost FROM ql WHERE transit IS NOT NULL AND transit <> 0
+       UNION ALL SELECT aside, b, cost FROM ql WHERE status = 'aside'`,
+    )
+    .safeIntegers(true)
+    .iterate() as IterableIterator<{ reason: string; qty: bigint; cost: string | null }>;
+  for (const r of rows) {
+    const a = aside.get(r.reason) ?? { lines: 0, qty: new DecimalSum(), value: new DecimalSum() };
+    a.lines++;
+    a.qty.addScaled(r.qty, 6);
+    const cost = r.cost === null ? null : decimals.parse(r.cost);
+    if (cost) {
+      const v = times(r.qty, 6, cost);
+      a.value.addScaled(v.units, v.scale);
+    }
+    aside.set(r.reason, a);
+  }
+  return [...aside].sort(([x], [y]) => cmp(x, y)).map(([reason, a]) => ({ reason, lines: a.lines, qty: a.qty.toString(), value: a.value.toString() }));
+}
+
+/** The lines that are not a match, by their row in `ql`: statuses decided, value impacts exact. */
+function quantityExceptions(db: Db, ctx: Context, decimals: DecimalCache): Map<number, QuantityLine> {
+  const out = new Map<number, QuantityLine>();
+  const rows = db
+    .prepare("SELECT rowid AS id, sku, warehouse, location, lot, uom, cost, p, b, status FROM ql WHERE status IN ('diff', 'missing_in_count', 'missing_in_book')")
+    .safeIntegers(true)
+    .iterate() as IterableIterator<{ id: bigint; sku: string; warehouse: string; location: string; lot: string; uom: string; cost: string | null; p: bigint | null; b: bigint | null; status: string }>;
+  for (const r of rows) {
+    const physical = r.p === null ? null : formatScaled(r.p, 6);
+    const bookQty = r.b === null ? null : formatScaled(r.b, 6);
+    const delta = (r.p ?? 0n) - (r.b ?? 0n);
+    const variance = formatScaled(delta, 6);
+    const cost = decimals.text(r.cost);
+    const costScaled = r.cost === null ? null : decimals.parse(r.cost);
+    const value = costScaled ? times(delta, 6, costScaled) : null;
+    const valueImpact = value ? formatScaled(value.units, value.scale) : null;
+    let status: Status;
+    if (r.status === 'missing_in_count') status = 'missing_in_count';
+    else if (r.status === 'missing_in_book') status = 'missing_in_book';
+    else if (withinTolerance(toleranceFor(ctx.tolerances, ctx.items.get(r.sku)?.category), variance, bookQty, valueImpact)) status = 'within_tolerance';
+    else status = delta > 0n ? 'over' : 'short';
+    out.set(Number(r.id), {
+      sku: r.sku,
+      warehouse: r.warehouse,
+      location: r.location,
+      lot: r.lot,
+      uom: r.uom,
+      physical_qty: physical,
+      book_qty: bookQty,
+      qty_variance: variance,
+      unit_cost: cost,
+      value_impact: valueImpact,
+      status,
+      cause: '',
+    });
+  }
+  return out;
+}
+
+/**
+ * The value leg as a stream ordered by sku, warehouse: book quantity × unit cost per
+ * sku × warehouse (the ERP where it has the warehouse, as the GL follows the ERP, else
+ * the WMS) against the GL's item values at the GL's grain, one UNION ALL sorted by key
+ * and grouped here, a key at a time.
+ */
+function valuationStream(db: Db, ctx: Context, decimals: DecimalCache): () => Generator<ValuationLine> {
+  const glHasWarehouse = db.prepare("SELECT 1 FROM gl WHERE sku IS NOT NULL AND coalesce(warehouse, '') <> '' LIMIT 1").get() !== undefined;
+  const unusable = new Set(
+    (db.prepare(`SELECT DISTINCT g.sku FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL AND (x.status IS NULL OR x.status NOT IN ${GL_USABLE})`).all() as { sku: string }[]).map((r) => r.sku),
+  );
+  db.exec(`DROP TABLE IF EXISTS temp.ewh; CREATE TEMP TABLE ewh AS SELECT DISTINCT warehouse FROM rl WHERE side = 'E';`);
+  const key = (column: string): string => (glHasWarehouse ? column : "''");
+  const statement = db
+    .prepare(
+      `SELECT sku, wk, src, qty, transit, cost, value, glqty FROM (
+         SELECT b.sku AS sku, ${key('b.warehouse')} AS wk, 0 AS src, b.warehouse AS wh, b.qty AS qty, b.transit AS transit,
+                coalesce(e.cost, nullif(i.unit_cost, '')) AS cost, NULL AS value, NULL AS glqty
+         FROM (SELECT sku, warehouse, sum(qty) AS qty, max(status = 'in_transit') AS transit FROM rl
+               WHERE side = 'E' OR (side = 'W' AND warehouse NOT IN (SELECT warehouse FROM ewh)) GROUP BY sku, warehouse) b
+         LEFT JOIN items_clean i ON i.sku = b.sku
+         LEFT JOIN ecost e ON e.sku = b.sku AND e.warehouse = b.warehouse
+         UNION ALL
+         SELECT CASE WHEN x.status IN ${GL_USABLE} THEN x.canonical_sku ELSE g.sku END, ${key("coalesce(g.warehouse, '')")}, 1, '', NULL, NULL, NULL, g.value, g.qty
+         FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL
+       ) ORDER BY sku, wk, src, wh`,
+    )
+    .safeIntegers(true);
+
+  interface Group {
+    sku: string;
+    wk: string;
+    book: boolean;
+    qty: bigint;
+    value: DecimalSum;
+    cost: string | null;
+    costed: boolean;
+    transit: boolean;
+    gl: DecimalSum | null;
+    glQty: DecimalSum | null;
+  }
+  const finish = (g: Group): ValuationLine => {
+    const hasBookValue = g.book && g.cost !== null;
+    const bookValue = hasBookValue ? g.value.toString() : null;
+    const glValue = g.gl ? g.gl.toString() : null;
+    const difference = subtract(g.gl ? g.gl.scaled : ZERO, hasBookValue ? g.value.scaled : ZERO);
+    const variance = formatScaled(difference.units, difference.scale);
+    let status: Status;
+    if (!g.book && unusable.has(g.sku)) status = 'unmapped';
+    else if (!g.gl) status = 'missing_in_gl';
+    else if (!g.book) status = 'missing_in_book';
+    else if (variance === '0') status = 'match';
+    else if (withinTolerance(valueOnly(ctx, g.sku), variance, null, variance)) status = 'within_tolerance';
+    else status = variance.startsWith('-') ? 'short' : 'over';
+    const line: ValuationLine = {
+      sku: g.sku,
+      warehouse: g.wk,
+      book_qty: g.book ? formatScaled(g.qty, 6) : null,
+      unit_cost: g.book ? g.cost : null,
+      book_value: bookValue,
+      gl_value: glValue,
+      value_variance: variance,
+      status,
+      cause: g.transit ? 'in_transit' : '',
+      ...(g.transit ? { evidence: 'goods in transit: valued, not expected in a count' } : {}),
+    };
+    if (!g.transit && (status === 'over' || status === 'short')) {
+      const glQty = g.glQty ? g.glQty.toString() : null;
+      assignValuationCauses([line], { glQty: () => glQty });
+    }
+    return line;
+  };
+
+  return function* () {
+    let g: Group | null = null;
+    for (const r of statement.iterate() as IterableIterator<{ sku: string; wk: string; src: bigint; qty: bigint | null; transit: bigint | null; cost: string | null; value: string | null; glqty: string | null }>) {
+      if (!g || g.sku !== r.sku || g.wk !== r.wk) {
+        if (g) yield finish(g);
+        g = { sku: r.sku, wk: r.wk, book: false, qty: 0n, value: new DecimalSum(), cost: null, costed: false, transit: false, gl: null, glQty: null };
+      }
+      if (r.src === 0n) {
+        const cost = decimals.text(r.cost);
+        if (!g.book) g.cost = cost;
+        g.book = true;
+        g.qty += r.qty ?? 0n;
+        const scaled = r.cost === null ? null : decimals.parse(r.cost);
+        if (cost !== null && scaled) {
+          const v = times(r.qty ?? 0n, 6, scaled);
+          g.value.addScaled(v.units, v.scale);
+        }
+        if (r.transit === 1n) g.transit = true;
+      } else {
+        (g.gl ??= new DecimalSum()).add(r.value);
+        if (r.glqty !== null) (g.glQty ??= new DecimalSum()).add(r.glqty);
+      }
+    }
+    if (g) yield finish(g);
+  };
+}
+
+/** What the summary needs of the valuation leg, gathered while it streams by. */
+class ValuationTotals {
+  lines = 0;
+  readonly book = new DecimalSum();
+  readonly gl = new DecimalSum();
+  readonly net = new DecimalSum();
+  readonly statuses: string[] = [];
+  readonly byStatus = new Map<string, number>();
+  readonly byCause = new Map<string, number>();
+  add(line: ValuationLine): void {
+    this.lines++;
+    this.book.add(line.book_value);
+    this.gl.add(line.gl_value);
+    this.net.add(line.value_variance);
+    this.byStatus.set(line.status, (this.byStatus.get(line.status) ?? 0) + 1);
+    if (line.cause) this.byCause.set(line.cause, (this.byCause.get(line.cause) ?? 0) + 1);
+  }
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -115,102 +502,49 @@ function compareLines(a: { sku: string; warehouse: string; location: string; lot
   return cmp(a.sku, b.sku) || cmp(a.warehouse, b.warehouse) || cmp(a.location, b.location) || cmp(a.lot, b.lot);
 }
 
-/** Unit cost per sku × warehouse from the ERP where it gives one, else the item master's. */
-function erpCosts(db: Db, items: Context['items']): (sku: string, warehouse: string) => string | null {
-  const rows = db.prepare("SELECT sku, warehouse, min(unit_cost) AS cost FROM rl WHERE side = 'E' AND unit_cost IS NOT NULL GROUP BY sku, warehouse").all() as { sku: string; warehouse: string; cost: string }[];
-  const map = new Map(rows.map((r) => [`${r.sku}\u0000${r.warehouse}`, canonicalDecimal(r.cost)]));
-  return (sku, warehouse) => map.get(`${sku}\u0000${warehouse}`) ?? (items.get(sku)?.cost ? canonicalDecimal(items.get(sku)!.cost!) : null);
-}
-
-function quantityLeg(
-  db: Db,
-  ctx: Context,
-  bookSide: (warehouse: string) => 'W' | 'E',
-  costOf: (sku: string, warehouse: string) => string | null,
+function summarise(
+  exceptions: readonly QuantityLine[],
+  matches: number,
+  valuation: ValuationTotals,
+  systems: readonly SyncLine[],
+  tieOut: GlTieOut[],
   setAside: ReconcileSummary['set_aside'],
-): QuantityLine[] {
-  // Per warehouse: are the book's lines per bin? per lot? and what was counted.
-  const grains = db
-    .prepare(
-      `SELECT warehouse,
-              max(CASE WHEN side <> 'P' AND loc_key <> '' AND loc_key <> upper(warehouse) THEN 1 ELSE 0 END) AS book_bins_e,
-              max(CASE WHEN side = 'E' AND lot <> '' THEN 1 ELSE 0 END) AS lots_e,
-              max(CASE WHEN side = 'W' AND lot <> '' THEN 1 ELSE 0 END) AS lots_w,
-              max(CASE WHEN side = 'P' AND lot <> '' THEN 1 ELSE 0 END) AS lots_p,
-              max(CASE WHEN side = 'E' AND loc_key <> '' AND loc_key <> upper(warehouse) THEN 1 ELSE 0 END) AS bins_e,
-              max(CASE WHEN side = 'W' AND loc_key <> '' AND loc_key <> upper(warehouse) THEN 1 ELSE 0 END) AS bins_w,
-              max(CASE WHEN side = 'P' THEN 1 ELSE 0 END) AS counted
-       FROM rl GROUP BY warehouse`,
-    )
-    .all() as { warehouse: string; bins_e: number; bins_w: number; lots_e: number; lots_w: number; lots_p: number; counted: number }[];
-  const lines: QuantityLine[] = [];
-  const aside = new Map<string, { lines: number; qty: DecimalSum; value: DecimalSum }>();
-  const setAsideLine = (reason: string, qty: string, value: string | null): void => {
-    const a = aside.get(reason) ?? { lines: 0, qty: new DecimalSum(), value: new DecimalSum() };
-    a.lines++;
-    a.qty.add(qty);
-    a.value.add(value);
-    aside.set(reason, a);
+  tolerances: ToleranceConfig,
+): ReconcileSummary {
+  const statusCounts = (extra: ReadonlyMap<string, number>): Record<Status, number> => Object.fromEntries(STATUSES.map((s) => [s, extra.get(s) ?? 0])) as Record<Status, number>;
+  const tally = (values: Iterable<string>, into = new Map<string, number>()): Map<string, number> => {
+    for (const v of values) into.set(v, (into.get(v) ?? 0) + 1);
+    return into;
   };
-  for (const g of grains) {
-    const book = bookSide(g.warehouse);
-    const bins = book === 'W' ? g.bins_w : g.bins_e;
-    const lots = (book === 'W' ? g.lots_w : g.lots_e) && g.lots_p;
-    const locationExpr = bins ? 'loc_key' : "''";
-    const lotExpr = lots ? 'lot' : "''";
-    const rows = db
-      .prepare(
-        `SELECT sku, ${locationExpr} AS loc_key, max(CASE WHEN ${bins ? 1 : 0} THEN location ELSE '' END) AS location, ${lotExpr} AS lot,
-                sum(CASE WHEN side = 'P' THEN qty END) AS physical,
-                sum(CASE WHEN side = ? AND status <> 'in_transit' THEN qty END) AS book,
-                sum(CASE WHEN side = ? AND status = 'in_transit' THEN qty END) AS transit
-         FROM rl WHERE warehouse = ? AND side IN ('P', ?)
-         GROUP BY sku, ${locationExpr}, ${lotExpr} ORDER BY sku, 2, 4`,
-      )
-      .safeIntegers(true)
-      .all(book, book, g.warehouse, book) as { sku: string; loc_key: string; location: string; lot: string; physical: bigint | null; book: bigint | null; transit: bigint | null }[];
-    // Counted places: bins of this warehouse that appear in a count (or the warehouse itself).
-    const counted = new Set(
-      (db.prepare("SELECT DISTINCT loc_key FROM rl WHERE side = 'P' AND warehouse = ?").all(g.warehouse) as { loc_key: string }[]).map((r) => r.loc_key),
-    );
-    for (const r of rows) {
-      const item = ctx.items.get(r.sku);
-      const cost = costOf(r.sku, g.warehouse);
-      if (r.transit !== null && r.transit !== ZERO) setAsideLine('in transit: not expected in a count (valued in the valuation leg)', fromMicro(r.transit), cost ? mulDecimals(fromMicro(r.transit), cost) : null);
-      if (r.physical === null && r.book === null) continue;
-      const physical = r.physical === null ? null : fromMicro(r.physical);
-      const bookQty = r.book === null ? null : fromMicro(r.book);
-      const isCounted = bins ? counted.has(r.loc_key) : g.counted === 1;
-      if (physical === null && !isCounted) {
-        setAsideLine(bins ? 'not counted: the location is on no count sheet' : 'not counted: the warehouse is on no count sheet', bookQty!, cost ? mulDecimals(bookQty!, cost) : null);
-        continue;
-      }
-      const variance = subDecimals(physical ?? '0', bookQty ?? '0');
-      const valueImpact = cost ? mulDecimals(variance, cost) : null;
-      let status: Status;
-      if (physical === null) status = 'missing_in_count';
-      else if (bookQty === null) status = 'missing_in_book';
-      else if (compareDecimals(variance, '0') === 0) status = 'match';
-      else if (withinTolerance(toleranceFor(ctx.tolerances, item?.category), variance, bookQty, valueImpact)) status = 'within_tolerance';
-      else status = compareDecimals(variance, '0') > 0 ? 'over' : 'short';
-      lines.push({
-        sku: r.sku,
-        warehouse: g.warehouse,
-        location: bins ? r.location || r.loc_key : '',
-        lot: r.lot,
-        uom: item?.uom ?? '',
-        physical_qty: physical,
-        book_qty: bookQty,
-        qty_variance: variance,
-        unit_cost: cost,
-        value_impact: valueImpact,
-        status,
-        cause: '',
-      });
-    }
+  const quantityStatuses = tally(exceptions.map((l) => l.status), new Map([['match', matches]]));
+  const compared = matches + exceptions.filter((l) => l.status !== 'unmapped').length;
+  const good = matches + (quantityStatuses.get('within_tolerance') ?? 0);
+  const gross = new DecimalSum();
+  const net = new DecimalSum();
+  for (const l of exceptions) {
+    if (l.value_impact === null) continue;
+    net.add(l.value_impact);
+    gross.add(absOf(l.value_impact));
   }
-  for (const [reason, a] of [...aside].sort(([x], [y]) => cmp(x, y))) setAside.push({ reason, lines: a.lines, qty: a.qty.toString(), value: a.value.toString() });
-  return lines;
+  const top = exceptions
+    .filter((l) => l.value_impact !== null && l.value_impact !== '0')
+    .sort((a, b) => compareDecimals(absOf(b.value_impact!), absOf(a.value_impact!)) || compareLines(a, b))
+    .slice(0, 20);
+  const causes = tally([...exceptions, ...systems].map((l) => l.cause).filter((c) => c !== ''), new Map(valuation.byCause));
+  return {
+    lines_compared: compared,
+    counts_by_status: statusCounts(quantityStatuses),
+    counts_by_cause: Object.fromEntries(CAUSES.map((c) => [c, causes.get(c) ?? 0])) as Record<Cause, number>,
+    inventory_record_accuracy: compared === 0 ? '1' : ratio4(good, compared),
+    gross_variance_value: gross.toString(),
+    net_variance_value: net.toString(),
+    top_value_variances: top,
+    valuation: { lines: valuation.lines, book_value: valuation.book.toString(), gl_value: valuation.gl.toString(), net_value_variance: valuation.net.toString(), counts_by_status: statusCounts(valuation.byStatus) },
+    systems: { lines: systems.length, counts_by_status: statusCounts(tally(systems.map((l) => l.status))) },
+    gl_tie_out: tieOut,
+    set_aside: setAside,
+    tolerances: { ...tolerances.global, ...(Object.keys(tolerances.byCategory).length ? { categories: tolerances.byCategory } : {}), ...(Object.keys(tolerances.byClass).length ? { classes: tolerances.byClass } : {}) },
+  };
 }
 
 /** Lines whose SKU or unit could not be used: shown as `unmapped`, as written. */
@@ -264,8 +598,8 @@ function systemsLeg(db: Db, ctx: Context, wmsWarehouses: Set<string>): SyncLine[
       .all(warehouse) as { sku: string; loc_key: string; location: string; lot: string; erp: bigint | null; wms: bigint | null }[];
     for (const r of rows) {
       const item = ctx.items.get(r.sku);
-      const erpQty = r.erp === null ? null : fromMicro(r.erp);
-      const wmsQty = r.wms === null ? null : fromMicro(r.wms);
+      const erpQty = r.erp === null ? null : formatScaled(r.erp, 6);
+      const wmsQty = r.wms === null ? null : formatScaled(r.wms, 6);
       const variance = subDecimals(wmsQty ?? '0', erpQty ?? '0');
       let status: Status;
       if (compareDecimals(variance, '0') === 0) status = 'match';
@@ -275,85 +609,6 @@ function systemsLeg(db: Db, ctx: Context, wmsWarehouses: Set<string>): SyncLine[
     }
   }
   return lines;
-}
-
-/** Book value (book quantity × unit cost) against the GL's item values, at the GL's grain. */
-function valuationLeg(
-  db: Db,
-  ctx: Context,
-  costOf: (sku: string, warehouse: string) => string | null,
-): { lines: ValuationLine[]; glQty: Map<string, string> } {
-  const glRows = db
-    .prepare(
-      `SELECT CASE WHEN x.status IN ('auto', 'merged', 'confirmed') THEN x.canonical_sku ELSE g.sku END AS sku,
-              coalesce(g.warehouse, '') AS warehouse, g.value, g.qty,
-              x.status IN ('auto', 'merged', 'confirmed') AS usable
-       FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL ORDER BY 1, 2`,
-    )
-    .all() as { sku: string; warehouse: string; value: string | null; qty: string | null; usable: number | null }[];
-  const unusable = new Set(glRows.filter((r) => !r.usable).map((r) => r.sku));
-  const glHasWarehouse = glRows.some((r) => r.warehouse !== '');
-  const gl = new Map<string, { value: DecimalSum; qty: DecimalSum; hasQty: boolean }>();
-  for (const r of glRows) {
-    const key = `${r.sku}\u0000${glHasWarehouse ? r.warehouse : ''}`;
-    const entry = gl.get(key) ?? { value: new DecimalSum(), qty: new DecimalSum(), hasQty: false };
-    entry.value.add(r.value);
-    if (r.qty !== null) {
-      entry.qty.add(r.qty);
-      entry.hasQty = true;
-    }
-    gl.set(key, entry);
-  }
-  // Book per sku × warehouse: the ERP where it has the warehouse (the GL follows the ERP), else the WMS.
-  const erpWarehouses = new Set((db.prepare("SELECT DISTINCT warehouse FROM rl WHERE side = 'E'").all() as { warehouse: string }[]).map((r) => r.warehouse));
-  const bookRows = db
-    .prepare("SELECT side, sku, warehouse, sum(qty) AS qty, max(status = 'in_transit') AS transit FROM rl WHERE side IN ('E', 'W') GROUP BY side, sku, warehouse ORDER BY sku, warehouse")
-    .safeIntegers(true)
-    .all() as { side: 'E' | 'W'; sku: string; warehouse: string; qty: bigint; transit: bigint }[];
-  const book = new Map<string, { qty: DecimalSum; value: DecimalSum; cost: string | null; transit: boolean }>();
-  for (const r of bookRows) {
-    const source = erpWarehouses.has(r.warehouse) ? 'E' : 'W';
-    if (r.side !== source) continue;
-    const key = `${r.sku}\u0000${glHasWarehouse ? r.warehouse : ''}`;
-    const cost = costOf(r.sku, r.warehouse);
-    const qty = fromMicro(r.qty);
-    const entry = book.get(key) ?? { qty: new DecimalSum(), value: new DecimalSum(), cost, transit: false };
-    entry.qty.add(qty);
-    if (cost) entry.value.add(mulDecimals(qty, cost));
-    if (r.transit === 1n) entry.transit = true;
-    book.set(key, entry);
-  }
-  const lines: ValuationLine[] = [];
-  const glQty = new Map<string, string>();
-  for (const key of new Set([...book.keys(), ...gl.keys()])) {
-    const [sku, warehouse] = key.split('\u0000') as [string, string];
-    const b = book.get(key);
-    const g = gl.get(key);
-    if (g?.hasQty) glQty.set(key, g.qty.toString());
-    const bookValue = b && b.cost ? b.value.toString() : null;
-    const glValue = g ? g.value.toString() : null;
-    const variance = subDecimals(glValue ?? '0', bookValue ?? '0');
-    let status: Status;
-    if (!b && unusable.has(sku)) status = 'unmapped';
-    else if (!g) status = 'missing_in_gl';
-    else if (!b) status = 'missing_in_book';
-    else if (compareDecimals(variance, '0') === 0) status = 'match';
-    else if (withinTolerance(valueOnly(ctx, sku), variance, null, variance)) status = 'within_tolerance';
-    else status = compareDecimals(variance, '0') > 0 ? 'over' : 'short';
-    lines.push({
-      sku,
-      warehouse,
-      book_qty: b ? b.qty.toString() : null,
-      unit_cost: b?.cost ?? null,
-      book_value: bookValue,
-      gl_value: glValue,
-      value_variance: variance,
-      status,
-      cause: b?.transit ? 'in_transit' : '',
-      ...(b?.transit ? { evidence: 'goods in transit: valued, not expected in a count' } : {}),
-    });
-  }
-  return { lines, glQty };
 }
 
 /** The value leg compares money only: the value tolerance applies, quantity and percent do not. */
@@ -432,56 +687,6 @@ function factorsBySku(db: Db, items: Context['items']): Map<string, string[]> {
 function exactRatio(a: string, b: string): string | undefined {
   for (let n = 2; n <= 10_000; n = n < 100 ? n + 1 : n * 10) if (compareDecimals(mulDecimals(b, String(n)), a) === 0) return String(n);
   return undefined;
-}
-
-function summarise(
-  quantity: QuantityLine[],
-  valuation: ValuationLine[],
-  systems: SyncLine[],
-  tieOut: GlTieOut[],
-  setAside: ReconcileSummary['set_aside'],
-  tolerances: ToleranceConfig,
-): ReconcileSummary {
-  const countBy = <T extends string>(keys: readonly T[], values: readonly string[]): Record<T, number> => {
-    const out = Object.fromEntries(keys.map((k) => [k, 0])) as Record<T, number>;
-    for (const v of values) if (v in out) out[v as T]++;
-    return out;
-  };
-  const compared = quantity.filter((l) => l.status !== 'unmapped');
-  const good = compared.filter((l) => l.status === 'match' || l.status === 'within_tolerance').length;
-  const gross = new DecimalSum();
-  const net = new DecimalSum();
-  for (const l of quantity) {
-    if (l.value_impact === null) continue;
-    net.add(l.value_impact);
-    gross.add(l.value_impact.startsWith('-') ? l.value_impact.slice(1) : l.value_impact);
-  }
-  const top = quantity
-    .filter((l) => l.value_impact !== null && compareDecimals(l.value_impact, '0') !== 0)
-    .sort((a, b) => compareDecimals(absOf(b.value_impact!), absOf(a.value_impact!)) || compareLines(a, b))
-    .slice(0, 20);
-  const bookValue = new DecimalSum();
-  const glValue = new DecimalSum();
-  const valueNet = new DecimalSum();
-  for (const v of valuation) {
-    bookValue.add(v.book_value);
-    glValue.add(v.gl_value);
-    valueNet.add(v.value_variance);
-  }
-  return {
-    lines_compared: compared.length,
-    counts_by_status: countBy(STATUSES, quantity.map((l) => l.status)),
-    counts_by_cause: countBy(CAUSES, [...quantity, ...valuation, ...systems].map((l) => l.cause as Cause)),
-    inventory_record_accuracy: compared.length === 0 ? '1' : ratio4(good, compared.length),
-    gross_variance_value: gross.toString(),
-    net_variance_value: net.toString(),
-    top_value_variances: top,
-    valuation: { lines: valuation.length, book_value: bookValue.toString(), gl_value: glValue.toString(), net_value_variance: valueNet.toString(), counts_by_status: countBy(STATUSES, valuation.map((l) => l.status)) },
-    systems: { lines: systems.length, counts_by_status: countBy(STATUSES, systems.map((l) => l.status)) },
-    gl_tie_out: tieOut,
-    set_aside: setAside,
-    tolerances: { ...tolerances.global, ...(Object.keys(tolerances.byCategory).length ? { categories: tolerances.byCategory } : {}), ...(Object.keys(tolerances.byClass).length ? { classes: tolerances.byClass } : {}) },
-  };
 }
 
 function absOf(d: string): string {

@@ -11,12 +11,12 @@ import { decimalsOf } from '../uom/index.js';
 import type { Db } from '../staging/database.js';
 import { writeCsv } from '../reports/csv.js';
 import { writeFileAtomic } from '../reports/files.js';
-import { writeReconcileWorkbook } from '../reports/reconcile-workbook.js';
+import { DEFAULT_MAX_DETAIL_ROWS, writeReconcileWorkbook, type DetailSelection } from '../reports/reconcile-workbook.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
-import { reconcileWorkspace } from './engine.js';
+import { openReconciliation, type Selection } from './engine.js';
 import { failingMeasures, parseFailOn, type FailedMeasure } from './fail-on.js';
 import { toleranceConfig } from './tolerance.js';
-import { QUANTITY_COLUMNS, SYNC_COLUMNS, VALUATION_COLUMNS, type ReconcileSummary } from './types.js';
+import { QUANTITY_COLUMNS, SYNC_COLUMNS, VALUATION_COLUMNS, type ReconcileSummary, type ValuationLine } from './types.js';
 
 export interface ReconcileOptions {
   readonly config: WorkspaceConfig;
@@ -26,6 +26,8 @@ export interface ReconcileOptions {
   /** `--fail-on accuracy<0.97,net_value>1000`. */
   readonly failOn?: string;
   readonly onProgress?: (step: string, count: number) => void;
+  /** Lines per detail sheet of variance.xlsx (default DEFAULT_MAX_DETAIL_ROWS); the CSV files hold every line. */
+  readonly maxDetailRows?: number;
   /** The caller has just cleansed (the demo, `run`): no need to check. */
   readonly cleansed?: boolean;
 }
@@ -51,7 +53,7 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
   const cleansedFirst = !options.cleansed && cleanseIsStale(db);
   if (cleansedFirst) cleanseWorkspace(db, { config: options.config, onProgress: options.onProgress });
   options.onProgress?.('comparing', 0);
-  const result = reconcileWorkspace(db, { tolerances });
+  const result = openReconciliation(db, { tolerances });
   const files = {
     variance: path.join(options.outDir, 'variance.csv'),
     valuation: path.join(options.outDir, 'valuation.csv'),
@@ -59,21 +61,63 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
     summary: path.join(options.outDir, 'summary.json'),
     workbook: path.join(options.outDir, 'variance.xlsx'),
   };
-  options.onProgress?.('writing reports', result.quantity.length);
-  await writeCsv(files.variance, QUANTITY_COLUMNS, result.quantity.map((l) => QUANTITY_COLUMNS.map((c) => l[c])));
-  await writeCsv(files.valuation, VALUATION_COLUMNS, result.valuation.map((l) => VALUATION_COLUMNS.map((c) => l[c])));
-  await writeCsv(files.sync, SYNC_COLUMNS, result.systems.map((l) => SYNC_COLUMNS.map((c) => l[c])));
-  writeFileAtomic(files.summary, `${JSON.stringify(result.summary, null, 2)}\n`);
+  options.onProgress?.('writing reports', result.counts.quantity);
+  // The CSV files hold every line, streamed in order; the full walk of the valuation
+  // leg also gathers its totals for the summary.
+  await writeCsv(files.variance, QUANTITY_COLUMNS, result.quantityLines());
+  const cap = options.maxDetailRows ?? DEFAULT_MAX_DETAIL_ROWS;
+  // The valuation leg is computed as it streams: its lines that are not a match are
+  // kept (up to the sheet's cap) for the workbook, instead of a second walk.
+  const valuationExceptions: ValuationLine[] = [];
+  const valuationMatches: ValuationLine[] = [];
+  await writeCsv(files.valuation, VALUATION_COLUMNS, tap(result.valuationLines(), (line) => {
+    if (line.status !== 'match') {
+      if (valuationExceptions.length < cap) valuationExceptions.push(line);
+    } else if (valuationMatches.length < cap) valuationMatches.push(line);
+  }));
+  await writeCsv(files.sync, SYNC_COLUMNS, result.systems);
+  const summary = result.summary();
+  writeFileAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
   const decimals = unitDecimals(db, options.config);
   await writeReconcileWorkbook(files.workbook, {
-    summary: result.summary,
-    quantity: result.quantity,
-    valuation: result.valuation,
+    summary,
+    quantity: detailSelection(result.counts.quantity, cap, result.quantityLines.bind(result)),
+    valuation: detailSelection(summary.valuation.lines, cap, (select) => (select === 'exceptions' ? valuationExceptions : select === 'matches' ? valuationMatches : result.valuationLines())),
     systems: result.systems,
     currency: currencyOf(db),
     quantityDecimals: (line) => decimals.get(line.sku) ?? 3,
+    maxDetailRows: cap,
   });
-  return { summary: result.summary, files, cleansedFirst, failed: failingMeasures(result.summary, thresholds) };
+  return { summary: summary, files, cleansedFirst, failed: failingMeasures(summary, thresholds) };
+}
+
+/**
+ * What a detail sheet shows: every line when they fit under the cap; else the lines
+ * that are not a match first (the ones a person works through), then matches, up to
+ * the cap, each part in report order. A sheet that holds a million matches helps no
+ * one, and Excel stops at 1,048,576 rows.
+ */
+function detailSelection<L extends { status: string }>(total: number, cap: number, lines: (select: Selection) => Iterable<L>): DetailSelection<L> {
+  if (total <= cap) return { lines: lines('all'), total };
+  function* pick(): Generator<L> {
+    let shown = 0;
+    for (const line of lines('exceptions')) {
+      if (shown++ >= cap) return;
+      yield line;
+    }
+    for (const line of lines('matches')) {
+      if (shown++ >= cap) return;
+      yield line;
+    }
+  }
+  return { lines: pick(), total, note: 'every line that is not a match first, then matches in order' };
+}
+
+function* tap<T>(lines: Iterable<T>, see: (line: T) => void): Generator<T> {
+  for (const line of lines) {
+    see(line);
+    yield line;
+  }
 }
 
 /** Decimals of each item's base unit (its Odoo rounding), so the workbook shows quantities at their unit's precision. */

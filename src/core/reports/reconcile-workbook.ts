@@ -47,16 +47,26 @@ export type Lines<T> = Iterable<T> | AsyncIterable<T>;
 export type DetailLine = QuantityLine | ValuationLine | SyncLine;
 export type DetailSheet = 'Quantity' | 'Valuation' | 'Systems';
 
+/**
+ * The lines a detail sheet shows when the caller has chosen them: `total` lines exist
+ * (all in the CSV); `lines` yields at most the cap; `note` says how they were chosen.
+ */
+export interface DetailSelection<T> {
+  lines: Lines<T>;
+  total: number;
+  note?: string;
+}
+
 export interface ReconcileWorkbookInput {
   summary: ReconcileSummary;
-  quantity: Lines<QuantityLine>;
-  valuation: Lines<ValuationLine>;
-  systems: Lines<SyncLine>;
+  quantity: Lines<QuantityLine> | DetailSelection<QuantityLine>;
+  valuation: Lines<ValuationLine> | DetailSelection<ValuationLine>;
+  systems: Lines<SyncLine> | DetailSelection<SyncLine>;
   /** ISO currency code shown in money formats (`#,##0.00 "EUR"`); none when absent. */
   currency?: string;
   /** Decimals to show for a line's quantities (the unit's rounding); `#,##0.###` when absent. */
   quantityDecimals?: (line: DetailLine) => number;
-  /** Lines per detail sheet at most (default 1,000,000; Excel's limit is 1,048,576 rows). */
+  /** Lines per detail sheet at most (default DEFAULT_MAX_DETAIL_ROWS; Excel's limit is 1,048,576 rows). */
   maxDetailRows?: number;
 }
 
@@ -70,7 +80,13 @@ export interface ReconcileWorkbookResult {
 }
 
 export const SHEETS = ['Summary', 'Quantity', 'Valuation', 'Systems'] as const;
-export const DEFAULT_MAX_DETAIL_ROWS = 1_000_000;
+/**
+ * Lines per detail sheet unless told otherwise. A person works through the lines that
+ * are not a match; past this many, reconcile shows those first and then matches (see
+ * reconcile.ts), and every line stays in the CSV files. exceljs writes about 65,000
+ * rows a second here, so this also bounds the workbook's share of the run.
+ */
+export const DEFAULT_MAX_DETAIL_ROWS = 100_000;
 /** Excel's rows per sheet, less the header and the note row. */
 const EXCEL_MAX_LINES = 1_048_576 - 2;
 /** Excel's characters per cell. */
@@ -295,6 +311,10 @@ function source<T>(lines: Lines<T>): Source<T> {
   return { next: () => it.next(), close: () => void it.return?.()?.catch(() => undefined) };
 }
 
+function isSelection<T>(input: Lines<T> | DetailSelection<T>): input is DetailSelection<T> {
+  return typeof input === 'object' && input !== null && 'total' in input && 'lines' in input && !Array.isArray(input);
+}
+
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as Promise<T> | undefined)?.then === 'function';
 }
@@ -366,12 +386,14 @@ function addStyledRow(ws: ExcelJS.Worksheet, values: readonly (string | number |
 async function writeDetailSheet<L extends DetailLine>(
   wb: ExcelJS.stream.xlsx.WorkbookWriter,
   spec: DetailSpec<L>,
-  lines: Lines<L>,
+  input: Lines<L> | DetailSelection<L>,
   expected: number,
   cap: number,
   ctx: Context,
 ): Promise<{ rows: number; lines: number }> {
-  const count = Array.isArray(lines) ? lines.length : expected;
+  const selection = isSelection(input) ? input : null;
+  const lines = selection ? selection.lines : (input as Lines<L>);
+  const count = selection ? selection.total : Array.isArray(lines) ? lines.length : expected;
   const noteOnTop = count > cap;
   const headerRow = noteOnTop ? 2 : 1;
   const ws = wb.addWorksheet(spec.sheet, { views: [{ state: 'frozen', xSplit: 0, ySplit: headerRow, topLeftCell: `A${headerRow + 1}`, activeCell: `A${headerRow + 1}` }] });
@@ -404,7 +426,8 @@ async function writeDetailSheet<L extends DetailLine>(
     ws.columns = longest.map((l) => ({ width: columnWidth(l) }));
 
     if (noteOnTop) {
-      addStyledRow(ws, [`This sheet shows at most ${cap.toLocaleString('en-US')} of the ${count.toLocaleString('en-US')} lines (Excel holds 1,048,576 rows a sheet); every line is in ${spec.csv}.`], [NOTE]);
+      const how = selection?.note ? `: ${selection.note}` : ' (Excel holds 1,048,576 rows a sheet)';
+      addStyledRow(ws, [`This sheet shows at most ${cap.toLocaleString('en-US')} of the ${count.toLocaleString('en-US')} lines${how}; every line is in ${spec.csv}.`], [NOTE]);
     }
     addStyledRow(ws, headers, headers.map(() => HEADER));
     ws.autoFilter = headerRange(width, headerRow);
@@ -440,7 +463,7 @@ async function writeDetailSheet<L extends DetailLine>(
       addStyledRow(ws, [`Lines after the first ${rows.toLocaleString('en-US')} are not shown (${(seen - rows).toLocaleString('en-US')} more; Excel holds 1,048,576 rows a sheet); every line is in ${spec.csv}.`], [NOTE]);
     }
     ws.commit();
-    return { rows, lines: seen };
+    return { rows, lines: selection ? Math.max(seen, selection.total) : seen };
   } finally {
     if (!done) src.close();
   }
@@ -602,9 +625,9 @@ export async function writeReconcileWorkbook(file: string, input: ReconcileWorkb
   const ctx: Context = { styles, quantityDecimals: input.quantityDecimals };
   const { summary } = input;
   const expected: Record<DetailSheet, number> = {
-    Quantity: Array.isArray(input.quantity) ? input.quantity.length : sumCounts(summary.counts_by_status),
-    Valuation: Array.isArray(input.valuation) ? input.valuation.length : summary.valuation.lines,
-    Systems: Array.isArray(input.systems) ? input.systems.length : summary.systems.lines,
+    Quantity: isSelection(input.quantity) ? input.quantity.total : Array.isArray(input.quantity) ? input.quantity.length : sumCounts(summary.counts_by_status),
+    Valuation: isSelection(input.valuation) ? input.valuation.total : Array.isArray(input.valuation) ? input.valuation.length : summary.valuation.lines,
+    Systems: isSelection(input.systems) ? input.systems.total : Array.isArray(input.systems) ? input.systems.length : summary.systems.lines,
   };
   const planned = Object.fromEntries(Object.entries(expected).map(([sheet, lines]) => [sheet, { lines, shown: Math.min(lines, cap) }])) as Record<DetailSheet, { lines: number; shown: number }>;
 
