@@ -120,6 +120,19 @@ const DEC = (x: string): string =>
   `CASE WHEN ${x} IS NULL THEN NULL WHEN ${x} % 1000000 = 0 THEN CAST(${x} / 1000000 AS TEXT) ` +
   `ELSE rtrim(printf('%s%d.%06d', CASE WHEN ${x} < 0 THEN '-' ELSE '' END, abs(${x} / 1000000), abs(${x} % 1000000)), '0') END`;
 
+/**
+ * A plain decimal text column as exact millionths, in SQL: the digits without the
+ * point, times 10^(6 − places). EXACT_MICRO_OK says when that is exact (a sign only
+ * in front, one point at most, at most 6 places, at most 10 digits before the point).
+ */
+export const EXACT_MICRO_OK = (x: string): string =>
+  `(${x} NOT GLOB '*[^0-9.+-]*' AND ${x} GLOB '*[0-9]*' AND instr(substr(${x}, 2), '-') = 0 AND instr(substr(${x}, 2), '+') = 0 ` +
+  `AND length(${x}) - length(replace(${x}, '.', '')) <= 1 AND (instr(${x}, '.') = 0 OR length(${x}) - instr(${x}, '.') <= 6) ` +
+  // at most 10 digits before the point: a value below 10^10, so that sums stay far from 2^63 millionths
+  `AND (CASE WHEN instr(${x}, '.') = 0 THEN length(ltrim(${x}, '+-')) ELSE instr(ltrim(${x}, '+-'), '.') - 1 END) <= 10)`;
+export const EXACT_MICRO = (x: string): string =>
+  `CAST(replace(${x}, '.', '') AS INTEGER) * CAST(substr('1000000', 1, 7 - CASE WHEN instr(${x}, '.') = 0 THEN 0 ELSE length(${x}) - instr(${x}, '.') END) AS INTEGER)`;
+
 const IN_TRANSIT_REASON = 'in transit: not expected in a count (valued in the valuation leg)';
 const GL_USABLE = "('auto', 'merged', 'confirmed')";
 
@@ -619,18 +632,28 @@ function valueOnly(ctx: Context, sku: string): { value?: string } {
 
 /** Item-level GL values per account against the trial balance's balances. */
 function glTieOut(db: Db, tolerances: ToleranceConfig): GlTieOut[] {
-  const item = db.prepare("SELECT account, value FROM gl WHERE sku IS NOT NULL AND account IS NOT NULL AND value IS NOT NULL ORDER BY account").all() as { account: string; value: string }[];
-  const control = db.prepare('SELECT account, value FROM gl WHERE sku IS NULL AND account IS NOT NULL AND value IS NOT NULL ORDER BY account').all() as { account: string; value: string }[];
+  // Item values are summed per account in SQL as exact millionths where the text is a
+  // plain decimal of at most 6 places (nearly always); any other value is summed here.
+  const sums = db
+    .prepare(
+      `SELECT account, sku IS NULL AS control, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END) AS micro,
+              count(*) AS n
+       FROM gl WHERE account IS NOT NULL AND value IS NOT NULL GROUP BY account, sku IS NULL`,
+    )
+    .safeIntegers(true)
+    .all() as { account: string; control: bigint; micro: bigint | null; n: bigint }[];
   const byAccount = new Map<string, { item: DecimalSum | null; control: DecimalSum | null }>();
-  for (const r of item) {
+  for (const r of sums) {
     const e = byAccount.get(r.account) ?? { item: null, control: null };
-    (e.item ??= new DecimalSum()).add(r.value);
+    const sum = new DecimalSum().addScaled(r.micro ?? 0n, 6);
+    if (r.control === 1n) e.control = sum;
+    else e.item = sum;
     byAccount.set(r.account, e);
   }
-  for (const r of control) {
-    const e = byAccount.get(r.account) ?? { item: null, control: null };
-    (e.control ??= new DecimalSum()).add(r.value);
-    byAccount.set(r.account, e);
+  const odd = db.prepare(`SELECT account, sku IS NULL AS control, value FROM gl WHERE account IS NOT NULL AND value IS NOT NULL AND NOT (${EXACT_MICRO_OK('value')})`).iterate() as IterableIterator<{ account: string; control: number; value: string }>;
+  for (const r of odd) {
+    const e = byAccount.get(r.account)!;
+    (r.control === 1 ? e.control : e.item)!.add(r.value);
   }
   return [...byAccount]
     .sort(([a], [b]) => cmp(a, b))

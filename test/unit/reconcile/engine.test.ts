@@ -152,3 +152,36 @@ describe('systems and value legs', () => {
     expect(result.summary.net_variance_value).toBe('-2.51');
   });
 });
+
+describe('exact millionths in SQL', () => {
+  it('EXACT_MICRO equals the exact decimal wherever EXACT_MICRO_OK holds, and it holds for plain decimals', async () => {
+    const { EXACT_MICRO, EXACT_MICRO_OK } = await import('../../../src/core/reconcile/engine.js');
+    const { toScaled } = await import('../../../src/core/model/decimal.js');
+    const fc = (await import('fast-check')).default;
+    const db = openDatabase(':memory:', { create: true });
+    const query = db.prepare(`SELECT ${EXACT_MICRO_OK('@v')} AS ok, CASE WHEN ${EXACT_MICRO_OK('@v')} THEN ${EXACT_MICRO('@v')} END AS micro`).safeIntegers(true);
+    const micro = (text: string): bigint | null => {
+      const s = toScaled(text);
+      return s.scale > 6 ? null : s.units * 10n ** BigInt(6 - s.scale);
+    };
+    const plain = fc
+      .tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^\d{0,10}$/), fc.option(fc.stringMatching(/^\d{0,6}$/), { nil: undefined }))
+      .filter(([, int, frac]) => /\d/.test(int + (frac ?? '')))
+      .map(([sign, int, frac]) => `${sign}${int}${frac === undefined ? '' : `.${frac}`}`);
+    fc.assert(
+      fc.property(plain, (text) => {
+        const r = query.get({ v: text }) as { ok: bigint; micro: bigint };
+        expect(r.ok).toBe(1n);
+        expect(r.micro).toBe(micro(text));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 24 }), (text) => {
+        const r = query.get({ v: text }) as { ok: bigint | null; micro: bigint | null };
+        if (r.ok === 1n) expect(r.micro).toBe(micro(text));
+      }),
+    );
+    for (const text of ['1.2.3', '1-2', '12345678901', '1.1234567', '', '-', '.', 'abc', '1e5', ' 1']) expect((query.get({ v: text }) as { ok: bigint | null }).ok, text).not.toBe(1n);
+    db.close();
+  });
+});
