@@ -239,9 +239,8 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
       }
     },
     *valuationLines(select: Selection = 'all') {
-      const totals = select === 'all' ? new ValuationTotals() : null;
-      for (const line of valuation()) {
-        totals?.add(line);
+      const totals = select === 'all' ? new ValuationTotals() : undefined;
+      for (const line of valuation(totals)) {
         if (select === 'all' || (select === 'matches') === (line.status === 'match')) yield line;
       }
       if (totals) valuationTotals = totals;
@@ -249,7 +248,7 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
     summary() {
       if (!valuationTotals) {
         const totals = new ValuationTotals();
-        for (const line of valuation()) totals.add(line);
+        for (const line of valuation(totals)) void line;
         valuationTotals = totals;
       }
       return summarise([...exceptions.values()], counted.matches ?? 0, valuationTotals, systems, tieOut, setAside, options.tolerances);
@@ -397,26 +396,57 @@ function quantityExceptions(db: Db, ctx: Context, decimals: DecimalCache): Map<n
  * the WMS) against the GL's item values at the GL's grain, one UNION ALL sorted by key
  * and grouped here, a key at a time.
  */
-function valuationStream(db: Db, ctx: Context, decimals: DecimalCache): () => Generator<ValuationLine> {
+function valuationStream(db: Db, ctx: Context, decimals: DecimalCache): (totals?: ValuationTotals) => Generator<ValuationLine> {
   const glHasWarehouse = db.prepare("SELECT 1 FROM gl WHERE sku IS NOT NULL AND coalesce(warehouse, '') <> '' LIMIT 1").get() !== undefined;
   const unusable = new Set(
     (db.prepare(`SELECT DISTINCT g.sku FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL AND (x.status IS NULL OR x.status NOT IN ${GL_USABLE})`).all() as { sku: string }[]).map((r) => r.sku),
   );
-  db.exec(`DROP TABLE IF EXISTS temp.ewh; CREATE TEMP TABLE ewh AS SELECT DISTINCT warehouse FROM rl WHERE side = 'E';`);
   const key = (column: string): string => (glHasWarehouse ? column : "''");
+  const glKeyed = `SELECT CASE WHEN x.status IN ${GL_USABLE} THEN x.canonical_sku ELSE g.sku END AS sku, ${key("coalesce(g.warehouse, '')")} AS wk, g.value AS value, g.qty AS qty
+                   FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL`;
+  // Both sides grouped by key into tables ordered by key (appends: GROUP BY emits in
+  // key order), so that the walk below merges them without sorting two million rows.
+  // GL values and quantities are summed as exact millionths; the rare value that is
+  // not a plain decimal of at most 6 places is summed in JavaScript (oddGl).
+  db.exec(`
+DROP TABLE IF EXISTS temp.ewh;
+CREATE TEMP TABLE ewh AS SELECT DISTINCT warehouse FROM rl WHERE side = 'E';
+DROP TABLE IF EXISTS temp.vb;
+CREATE TEMP TABLE vb (sku TEXT NOT NULL, wk TEXT NOT NULL, wh TEXT NOT NULL, qty INTEGER NOT NULL, transit INTEGER NOT NULL, cost TEXT, PRIMARY KEY (sku, wk, wh)) WITHOUT ROWID;
+INSERT INTO vb
+SELECT b.sku, ${key('b.warehouse')}, b.warehouse, b.qty, b.transit, coalesce(e.cost, nullif(i.unit_cost, ''))
+FROM (SELECT sku, warehouse, sum(qty) AS qty, max(status = 'in_transit') AS transit FROM rl
+      WHERE side = 'E' OR (side = 'W' AND warehouse NOT IN (SELECT warehouse FROM ewh)) GROUP BY sku, warehouse) b
+LEFT JOIN items_clean i ON i.sku = b.sku
+LEFT JOIN ecost e ON e.sku = b.sku AND e.warehouse = b.warehouse;
+DROP TABLE IF EXISTS temp.vg;
+CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER, qty INTEGER, has_qty INTEGER NOT NULL, PRIMARY KEY (sku, wk)) WITHOUT ROWID;
+INSERT INTO vg
+SELECT sku, wk, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END),
+       sum(CASE WHEN ${EXACT_MICRO_OK('qty')} THEN ${EXACT_MICRO('qty')} END), count(qty)
+FROM (${glKeyed}) GROUP BY sku, wk;
+`);
+  const oddGl = new Map<string, { values: string[]; qtys: string[] }>();
+  for (const r of db
+    .prepare(
+      `SELECT sku, wk, CASE WHEN value IS NOT NULL AND NOT ${EXACT_MICRO_OK('value')} THEN value END AS value, CASE WHEN qty IS NOT NULL AND NOT ${EXACT_MICRO_OK('qty')} THEN qty END AS qty
+       FROM (${glKeyed}) WHERE (value IS NOT NULL AND NOT ${EXACT_MICRO_OK('value')}) OR (qty IS NOT NULL AND NOT ${EXACT_MICRO_OK('qty')})`,
+    )
+    .iterate() as IterableIterator<{ sku: string; wk: string; value: string | null; qty: string | null }>) {
+    const k = `${r.sku}\u0000${r.wk}`;
+    const entry = oddGl.get(k) ?? { values: [], qtys: [] };
+    if (r.value !== null) entry.values.push(r.value);
+    if (r.qty !== null) entry.qtys.push(r.qty);
+    oddGl.set(k, entry);
+  }
   const statement = db
     .prepare(
-      `SELECT sku, wk, src, qty, transit, cost, value, glqty FROM (
-         SELECT b.sku AS sku, ${key('b.warehouse')} AS wk, 0 AS src, b.warehouse AS wh, b.qty AS qty, b.transit AS transit,
-                coalesce(e.cost, nullif(i.unit_cost, '')) AS cost, NULL AS value, NULL AS glqty
-         FROM (SELECT sku, warehouse, sum(qty) AS qty, max(status = 'in_transit') AS transit FROM rl
-               WHERE side = 'E' OR (side = 'W' AND warehouse NOT IN (SELECT warehouse FROM ewh)) GROUP BY sku, warehouse) b
-         LEFT JOIN items_clean i ON i.sku = b.sku
-         LEFT JOIN ecost e ON e.sku = b.sku AND e.warehouse = b.warehouse
-         UNION ALL
-         SELECT CASE WHEN x.status IN ${GL_USABLE} THEN x.canonical_sku ELSE g.sku END, ${key("coalesce(g.warehouse, '')")}, 1, '', NULL, NULL, NULL, g.value, g.qty
-         FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL
-       ) ORDER BY sku, wk, src, wh`,
+      `SELECT b.sku AS sku, b.wk AS wk, b.wh AS wh, b.qty AS qty, b.transit AS transit, b.cost AS cost, g.sku IS NOT NULL AS gl, g.value AS value, g.qty AS glqty, g.has_qty AS has_qty
+       FROM vb b LEFT JOIN vg g ON g.sku = b.sku AND g.wk = b.wk
+       UNION ALL
+       SELECT g.sku, g.wk, '', NULL, NULL, NULL, 1, g.value, g.qty, g.has_qty
+       FROM vg g WHERE NOT EXISTS (SELECT 1 FROM vb b WHERE b.sku = g.sku AND b.wk = g.wk)
+       ORDER BY 1, 2, 3`,
     )
     .safeIntegers(true);
 
@@ -432,11 +462,13 @@ function valuationStream(db: Db, ctx: Context, decimals: DecimalCache): () => Ge
     gl: DecimalSum | null;
     glQty: DecimalSum | null;
   }
-  const finish = (g: Group): ValuationLine => {
+  const finish = (g: Group, totals: ValuationTotals | undefined): ValuationLine => {
     const hasBookValue = g.book && g.cost !== null;
-    const bookValue = hasBookValue ? g.value.toString() : null;
-    const glValue = g.gl ? g.gl.toString() : null;
-    const difference = subtract(g.gl ? g.gl.scaled : ZERO, hasBookValue ? g.value.scaled : ZERO);
+    const bookScaled = hasBookValue ? g.value.scaled : ZERO;
+    const glScaled = g.gl ? g.gl.scaled : ZERO;
+    const bookValue = hasBookValue ? formatScaled(bookScaled.units, bookScaled.scale) : null;
+    const glValue = g.gl ? formatScaled(glScaled.units, glScaled.scale) : null;
+    const difference = subtract(glScaled, bookScaled);
     const variance = formatScaled(difference.units, difference.scale);
     let status: Status;
     if (!g.book && unusable.has(g.sku)) status = 'unmapped';
@@ -454,40 +486,49 @@ function valuationStream(db: Db, ctx: Context, decimals: DecimalCache): () => Ge
       gl_value: glValue,
       value_variance: variance,
       status,
-      cause: g.transit ? 'in_transit' : '',
-      ...(g.transit ? { evidence: 'goods in transit: valued, not expected in a count' } : {}),
+      cause: '',
     };
-    if (!g.transit && (status === 'over' || status === 'short')) {
+    if (g.transit) {
+      line.cause = 'in_transit';
+      line.evidence = 'goods in transit: valued, not expected in a count';
+    } else if (status === 'over' || status === 'short') {
       const glQty = g.glQty ? g.glQty.toString() : null;
       assignValuationCauses([line], { glQty: () => glQty });
     }
+    totals?.add(line, bookScaled, glScaled, difference);
     return line;
   };
 
-  return function* () {
+  return function* (totals?: ValuationTotals) {
     let g: Group | null = null;
-    for (const r of statement.iterate() as IterableIterator<{ sku: string; wk: string; src: bigint; qty: bigint | null; transit: bigint | null; cost: string | null; value: string | null; glqty: string | null }>) {
+    for (const r of statement.iterate() as IterableIterator<{ sku: string; wk: string; qty: bigint | null; transit: bigint | null; cost: string | null; gl: bigint; value: bigint | null; glqty: bigint | null; has_qty: bigint | null }>) {
       if (!g || g.sku !== r.sku || g.wk !== r.wk) {
-        if (g) yield finish(g);
+        if (g) yield finish(g, totals);
         g = { sku: r.sku, wk: r.wk, book: false, qty: 0n, value: new DecimalSum(), cost: null, costed: false, transit: false, gl: null, glQty: null };
+        if (r.gl === 1n) {
+          g.gl = new DecimalSum().addScaled(r.value ?? 0n, 6);
+          if (r.has_qty !== null && r.has_qty > 0n) g.glQty = new DecimalSum().addScaled(r.glqty ?? 0n, 6);
+          const odd = oddGl.get(`${r.sku}\u0000${r.wk}`);
+          if (odd) {
+            for (const v of odd.values) g.gl.add(v);
+            for (const q of odd.qtys) g.glQty!.add(q);
+          }
+        }
       }
-      if (r.src === 0n) {
+      if (r.qty !== null) {
         const cost = decimals.text(r.cost);
         if (!g.book) g.cost = cost;
         g.book = true;
-        g.qty += r.qty ?? 0n;
+        g.qty += r.qty;
         const scaled = r.cost === null ? null : decimals.parse(r.cost);
         if (cost !== null && scaled) {
-          const v = times(r.qty ?? 0n, 6, scaled);
+          const v = times(r.qty, 6, scaled);
           g.value.addScaled(v.units, v.scale);
         }
         if (r.transit === 1n) g.transit = true;
-      } else {
-        (g.gl ??= new DecimalSum()).add(r.value);
-        if (r.glqty !== null) (g.glQty ??= new DecimalSum()).add(r.glqty);
       }
     }
-    if (g) yield finish(g);
+    if (g) yield finish(g, totals);
   };
 }
 
@@ -497,14 +538,13 @@ class ValuationTotals {
   readonly book = new DecimalSum();
   readonly gl = new DecimalSum();
   readonly net = new DecimalSum();
-  readonly statuses: string[] = [];
   readonly byStatus = new Map<string, number>();
   readonly byCause = new Map<string, number>();
-  add(line: ValuationLine): void {
+  add(line: ValuationLine, book: Scaled, gl: Scaled, variance: Scaled): void {
     this.lines++;
-    this.book.add(line.book_value);
-    this.gl.add(line.gl_value);
-    this.net.add(line.value_variance);
+    this.book.addScaled(book.units, book.scale);
+    this.gl.addScaled(gl.units, gl.scale);
+    this.net.addScaled(variance.units, variance.scale);
     this.byStatus.set(line.status, (this.byStatus.get(line.status) ?? 0) + 1);
     if (line.cause) this.byCause.set(line.cause, (this.byCause.get(line.cause) ?? 0) + 1);
   }
