@@ -131,6 +131,18 @@ describe('systems and value legs', () => {
     expect(result.summary.gl_tie_out).toEqual([{ account: '1400', item_value: '11.5', control_total: null, difference: null, status: 'no_control_total' }]);
   });
 
+  it('GL values with more than 6 places or 10 digits are summed exactly too (the path beside SQL)', async () => {
+    const { result } = await workspace({
+      erp: 'sku,warehouse,qty\nA,W2,4\nB,W2,10\n',
+      gl: 'sku,warehouse,account,value\nA,W2,1400,4.0000001\nA,W2,1400,5.9999999\nB,W2,1400,12345678901.5\nB,W2,1400,-12345678900.5\n',
+    });
+    const v = new Map(result.valuation.map((l) => [l.sku, l]));
+    expect(v.get('A')).toMatchObject({ book_value: '10', gl_value: '10', status: 'match' });
+    expect(v.get('B')).toMatchObject({ book_value: '1', gl_value: '1', status: 'match' });
+    expect(result.summary.gl_tie_out).toEqual([{ account: '1400', item_value: '11', control_total: null, difference: null, status: 'no_control_total' }]);
+    expect(result.summary.valuation).toMatchObject({ book_value: '11', gl_value: '11', net_value_variance: '0' });
+  });
+
   it('book value without a GL line is missing_in_gl; a GL line without book stock is missing_in_book', async () => {
     const { result } = await workspace({
       erp: 'sku,warehouse,qty\nA,W2,4\n',
