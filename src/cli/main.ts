@@ -11,7 +11,9 @@ import { registerInit } from './commands/init.js';
 import { registerLoad } from './commands/load.js';
 import { registerProfile } from './commands/profile.js';
 import { registerReconcile } from './commands/reconcile.js';
+import { registerRun } from './commands/run.js';
 import { registerUom } from './commands/uom.js';
+import { registerValidate } from './commands/validate.js';
 import { CommandContext } from './context.js';
 import { processIo, type CliIo } from './io.js';
 import { addGlobalOptions } from './options.js';
@@ -36,6 +38,8 @@ export function buildProgram(ctx: CommandContext): Command {
   registerProfile(program, ctx);
   registerCleanse(program, ctx);
   registerReconcile(program, ctx);
+  registerValidate(program, ctx);
+  registerRun(program, ctx);
   registerDemo(program, ctx);
   registerUom(program, ctx);
   for (const command of program.commands) {

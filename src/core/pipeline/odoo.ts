@@ -1,0 +1,24 @@
+/**
+ * The Odoo export as the pipeline and validate use it: the pre-flight checks and the
+ * load files (src/core/export/). Kept behind this one module so that the steps
+ * depend on the shape they need, not on the exporter's internals.
+ */
+import type { RunContext } from '../staging/audit.js';
+import type { Db } from '../staging/database.js';
+import type { Preflight } from '../validate/validate.js';
+import type { OdooVersion } from '../validate/settings.js';
+import type { WorkspaceConfig } from '../workspace/config.js';
+
+export interface OdooExportOutcome {
+  readonly outDir: string;
+  readonly manifestFile: string;
+  readonly files: readonly { readonly file: string; readonly rows: number; readonly sha256: string }[];
+}
+
+export interface OdooExporter {
+  readonly preflight: Preflight;
+  readonly exportOdoo: (db: Db, options: { odooVersion: OdooVersion; outDir: string; config: WorkspaceConfig }, run?: RunContext) => Promise<OdooExportOutcome>;
+}
+
+/** Undefined while this build has no Odoo exporter: `run` then says so and skips the step. */
+export const ODOO_EXPORTER: OdooExporter | undefined = undefined;
