@@ -7,6 +7,7 @@ import { InvsyncError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { registerCleanse } from './commands/cleanse.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExport } from './commands/export.js';
 import { registerInit } from './commands/init.js';
 import { registerLoad } from './commands/load.js';
 import { registerProfile } from './commands/profile.js';
@@ -42,6 +43,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerRun(program, ctx);
   registerDemo(program, ctx);
   registerUom(program, ctx);
+  registerExport(program, ctx);
   for (const command of program.commands) {
     command.exitOverride();
     command.configureOutput({ writeOut: (s) => void ctx.io.stdout.write(s), writeErr: (s) => void ctx.io.stderr.write(s) });
