@@ -39,7 +39,8 @@ export interface ExportSettings {
 }
 
 export const DEFAULT_BATCH_ROWS = 5000;
-const KEYS = ['opening_stock', 'apply_mode', 'batch_rows', 'cost_digits', 'exclude', 'warehouse_codes', 'residual_entry'];
+// odoo_versions: the versions `run` writes load files for (read by validate/settings.ts).
+const KEYS = ['opening_stock', 'apply_mode', 'batch_rows', 'cost_digits', 'exclude', 'warehouse_codes', 'residual_entry', 'odoo_versions'];
 
 export function exportSettings(config: WorkspaceConfig, overrides: { applyMode?: ApplyMode; batchRows?: number } = {}): ExportSettings {
   const file = config.file ?? 'invsync.yaml';

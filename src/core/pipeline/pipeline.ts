@@ -253,7 +253,7 @@ const exportStep: PipelineStep = {
       ctx.options.onStep?.('export', `export the Odoo ${version} load files`);
       try {
         const result = await ctx.exporter.exportOdoo(ctx.db, { odooVersion: version, outDir: exportDir(ctx.outDir, version), config: ctx.config }, ctx.run);
-        outputs.push(...result.files.map((f) => path.resolve(result.outDir, f.file)), result.manifestFile);
+        outputs.push(...[...result.files, ...result.reports].map((f) => path.resolve(result.outDir, f.file)), result.manifestFile);
         files += result.files.length;
         rows += result.files.reduce((n, f) => n + f.rows, 0);
       } catch (err) {

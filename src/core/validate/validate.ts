@@ -17,6 +17,7 @@ import { cleanseIsStale } from '../reconcile/reconcile.js';
 import { toleranceConfig } from '../reconcile/tolerance.js';
 import type { QuantityLine, ReconcileSummary } from '../reconcile/types.js';
 import { quoteIdentifier, type Db } from '../staging/database.js';
+import type { PreflightFinding } from '../export/preflight.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
 import { odooVersions, validateSettings, type OdooVersion } from './settings.js';
 
@@ -46,13 +47,7 @@ export interface ValidateResult {
   readonly cleansedFirst: boolean;
 }
 
-/** What the export's pre-flight reports (src/core/export/preflight.ts). */
-export interface PreflightFinding {
-  readonly file: string;
-  readonly record: string;
-  readonly rule: string;
-  readonly message: string;
-}
+/** The export's pre-flight (src/core/export/preflight.ts), passed in so validate runs without an exporter too. */
 export type Preflight = (db: Db, options: { odooVersion: OdooVersion; config: WorkspaceConfig }) => PreflightFinding[];
 
 export interface ValidateOptions {
