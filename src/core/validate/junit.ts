@@ -22,7 +22,7 @@ export function junitXml(result: ValidateResult): string {
       lines.push(open, out, '    </testcase>');
       continue;
     }
-    const more = c.offenderCount > c.offenders.length ? [`… and ${c.offenderCount - c.offenders.length} more`] : [];
+    const more = c.offenderCount > c.offenders.length ? [`  … and ${c.offenderCount - c.offenders.length} more`] : [];
     const message = `${c.name}: measured ${c.measured}, passes when ${c.threshold}`;
     const details = [`${c.description}.`, `measured: ${c.measured}`, `threshold: ${c.threshold}`, `worst offenders (${c.offenderCount}):`, ...c.offenders.map((o) => `  ${o}`), ...more].join('\n');
     lines.push(open, `      <failure message="${escapeXml(message)}" type="check_failed">${escapeXml(details)}</failure>`, out, '    </testcase>');
