@@ -62,7 +62,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
 
 /** The one-screen summary: the steps, the output files, the verdict. */
 export function renderRun(r: PipelineResult, out: Output): string {
-  const rows = r.steps.map((s) => [s.step, s.status === 'ran' ? s.status : `skipped (${s.why})`, s.outcome === 'success' ? 'ok' : 'FAILED', s.seconds.toFixed(2), figuresOf(s)]);
+  const rows = r.steps.map((s) => [s.step, s.status === 'ran' ? s.status : `skipped (${s.why})`, s.outcome === 'success' ? 'ok' : 'FAILED', s.seconds.toFixed(2).padStart(7), figuresOf(s)]);
   const lines = [out.color.bold(`Cutover of ${r.config}`), table(['step', 'status', 'result', 'seconds', 'key figures'], rows), ''];
   const failedChecks = r.validate?.checks.filter((c) => !c.passed) ?? [];
   for (const c of failedChecks) {
