@@ -10,7 +10,7 @@
  * and the Odoo versions the load files are made for (`export: odoo_versions`),
  * which the pre-flight checks follow too.
  */
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { canonicalDecimal } from '../model/decimal.js';
 import { parseFailOn, type Threshold } from '../reconcile/fail-on.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
@@ -35,8 +35,16 @@ export function validateSettings(config: WorkspaceConfig): ValidateSettings {
   const tieOut = mapping(section.gl_tie_out, 'validate.gl_tie_out', where);
   for (const key of Object.keys(tieOut)) if (key !== 'tolerance' && key !== 'accounts') throw new InputError(where, `validate.gl_tie_out: unknown key "${key}" (known: tolerance, accounts)`);
   const accounts = mapping(tieOut.accounts, 'validate.gl_tie_out.accounts', where);
+  let thresholds: Threshold[] = [];
+  try {
+    thresholds = failOn ? parseFailOn(failOn) : [];
+  } catch (err) {
+    // The same syntax as reconcile --fail-on, but here the mistake is in a file.
+    if (err instanceof UsageError) throw new InputError(where, `validate.fail_on: ${err.message.replace(/^--fail-on: /, '')}`, err.hint);
+    throw err;
+  }
   return {
-    thresholds: failOn ? parseFailOn(failOn) : [],
+    thresholds,
     tieOutTolerance: tieOut.tolerance === undefined ? '0' : money(tieOut.tolerance, 'validate.gl_tie_out.tolerance', where),
     tieOutByAccount: Object.fromEntries(Object.entries(accounts).map(([account, v]) => [account, money(v, `validate.gl_tie_out.accounts.${account}`, where)])),
   };

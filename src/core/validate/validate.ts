@@ -8,6 +8,7 @@
  * report file that may be stale), and the staged data is cleansed first when
  * something was loaded since the last cleanse, as `reconcile` does.
  */
+import path from 'node:path';
 import { cleanseWorkspace } from '../cleanse/cleanse.js';
 import { isKind } from '../model/kinds.js';
 import { compareDecimals } from '../model/decimal.js';
@@ -70,7 +71,7 @@ export function validateWorkspace(db: Db, options: ValidateOptions): ValidateRes
     loadConservation(db),
     cleanseConservation(db),
     unmappedSkus(db),
-    unconvertedUnits(db),
+    unconvertedUnits(db, options.config.folder),
     pendingReview(db),
   ];
   if (options.preflight) for (const version of odooVersions(options.config)) checks.push(preflightCheck(options.preflight(db, { odooVersion: version, config: options.config }), version));
@@ -127,7 +128,7 @@ function unmappedSkus(db: Db): ValidateCheck {
   return check('cleanse.unmapped_skus', 'every SKU spelling maps to an item, or a reviewer rejected it', String(rows.length), '= 0', offenders);
 }
 
-function unconvertedUnits(db: Db): ValidateCheck {
+function unconvertedUnits(db: Db, folder: string): ValidateCheck {
   const placeholders = UNIT_PROBLEMS.map(() => '?').join(', ');
   const union = LINE_KINDS.map((k) => `SELECT '${k}' AS kind, id, sheet_id, row_no FROM ${quoteIdentifier(k)}`).join(' UNION ALL ');
   const rows = db
@@ -138,7 +139,9 @@ function unconvertedUnits(db: Db): ValidateCheck {
        WHERE q.status IN (${placeholders}) ORDER BY s.path, t.row_no, q.kind`,
     )
     .all(...UNIT_PROBLEMS) as { kind: string; sku: string; qty: string; uom: string; status: string; path: string; row_no: number }[];
-  const offenders = rows.map((r) => `${r.sku}: ${r.qty} ${r.uom} (${r.status.replace(/_/g, ' ')}; ${r.path} row ${r.row_no})`);
+  // Paths as the configuration writes them where the file sits under its folder.
+  const shown = (file: string): string => (path.relative(folder, file).startsWith('..') ? file : path.relative(folder, file));
+  const offenders = rows.map((r) => `${r.sku}: ${r.qty} ${r.uom} (${r.status.replace(/_/g, ' ')}; ${shown(r.path)} row ${r.row_no})`);
   return check('cleanse.unconverted_units', 'every quantity is converted to its item’s base unit', String(rows.length), '= 0', offenders);
 }
 
