@@ -83,12 +83,14 @@ export function registerExport(program: Command, ctx: CommandContext): void {
 
 export function renderExport(r: ExportOdooResult, out: Output): string {
   const t = r.controlTotals.total;
+  const c = r.costTieOut;
   const lines = [
     out.color.bold(`Odoo ${r.odooVersion}.0 load files in ${r.outDir} (apply mode ${r.applyMode})`),
     table(['#', 'file', 'rows'], r.files.map((f, i) => [i + 1, f.file, f.rows])),
     '',
     table(['warehouse', 'code', 'lines', 'quantity', 'value', 'GL value'], [...r.controlTotals.warehouses.map((w) => [w.warehouse || '(none)', w.code, w.lines, w.qty, w.value, w.gl_value]), ['total', '', t.lines, t.qty, t.value, t.gl_value]]),
-    `cost residual: ${r.residual.total} over ${r.residual.products} products; GL of SKUs not exported: ${r.residual.glNotExported}`,
+    `cost tie-out: GL ${c.gl_value} = value at cost ${c.value_at_gl_cost} + residual ${c.residual} (${c.residual_products} products, costs.csv) + GL of SKUs not exported ${c.gl_not_exported}${c.ties ? '' : ' (DOES NOT TIE)'}`,
+    `stock of products without a GL value, at the master's cost: ${c.value_without_gl}`,
   ];
   const leftOut = Object.entries(r.leftOut);
   if (leftOut.length) lines.push(`left out (rejects.csv): ${leftOut.map(([rule, n]) => `${rule} ${n}`).join(', ')}`);

@@ -74,8 +74,8 @@ export interface ExportOdooResult {
   readonly reports: readonly ExportedFile[];
   readonly odooVersion: OdooVersion;
   readonly applyMode: ApplyMode;
-  readonly controlTotals: { readonly warehouses: readonly WarehouseTotal[]; readonly total: Omit<WarehouseTotal, 'warehouse' | 'code'> & { readonly residual: string } };
-  readonly residual: { readonly total: string; readonly products: number; readonly glNotExported: string };
+  readonly controlTotals: { readonly warehouses: readonly WarehouseTotal[]; readonly total: Omit<WarehouseTotal, 'warehouse' | 'code'> };
+  readonly costTieOut: CostTieOut;
   readonly leftOut: Readonly<Record<string, number>>;
   readonly roundedLines: number;
   readonly cleansedFirst: boolean;
@@ -126,7 +126,7 @@ export async function exportOdoo(db: Db, options: ExportOdooOptions, run?: RunCo
       odooVersion: version,
       applyMode: settings.applyMode,
       controlTotals: written.controlTotals,
-      residual: written.residual,
+      costTieOut: written.costTieOut,
       leftOut: manifest.left_out,
       roundedLines: plan.summary.rounded_lines,
       cleansedFirst,
@@ -181,7 +181,63 @@ interface Written {
   files: ExportedFile[];
   reports: ExportedFile[];
   controlTotals: ExportOdooResult['controlTotals'];
-  residual: ExportOdooResult['residual'];
+  costTieOut: CostTieOut;
+}
+
+/**
+ * How the opening value ties to the GL: gl_value = value_at_gl_cost + residual +
+ * gl_not_exported, exactly. value_at_gl_cost is Σ qty × cost of the products the GL
+ * values; value_without_gl is the stock of products the GL has no line for (valued
+ * at the master's cost, outside the identity); gl_not_exported the GL values of
+ * SKUs that are not exported (unmapped, in review).
+ */
+export interface CostTieOut {
+  readonly products: number;
+  readonly by_basis: Readonly<Record<string, number>>;
+  readonly gl_value: string;
+  readonly value_at_gl_cost: string;
+  readonly residual: string;
+  readonly residual_products: number;
+  readonly gl_not_exported: string;
+  readonly value_without_gl: string;
+  readonly ties: boolean;
+}
+
+export function tieOut(plan: ExportPlan): CostTieOut {
+  const gl = new DecimalSum();
+  const valueAtGl = new DecimalSum();
+  const valueWithoutGl = new DecimalSum();
+  const residual = new DecimalSum();
+  const notExported = new DecimalSum();
+  const basis: Record<string, number> = {};
+  let residualProducts = 0;
+  for (const c of plan.costs) {
+    basis[c.basis] = (basis[c.basis] ?? 0) + 1;
+    if (c.glValue === null) {
+      valueWithoutGl.add(c.value);
+      continue;
+    }
+    gl.add(c.glValue);
+    valueAtGl.add(c.value);
+    residual.add(c.residual);
+    if (compareDecimals(c.residual ?? '0', '0') !== 0) residualProducts++;
+  }
+  for (const g of plan.glNotExported) {
+    gl.add(g.value);
+    notExported.add(g.value);
+  }
+  const ties = compareDecimals(new DecimalSum().add(valueAtGl.toString()).add(residual.toString()).add(notExported.toString()).toString(), gl.toString()) === 0;
+  return {
+    products: plan.costs.length,
+    by_basis: Object.fromEntries(Object.entries(basis).sort(([a], [b]) => (a < b ? -1 : 1))),
+    gl_value: gl.toString(),
+    value_at_gl_cost: valueAtGl.toString(),
+    residual: residual.toString(),
+    residual_products: residualProducts,
+    gl_not_exported: notExported.toString(),
+    value_without_gl: valueWithoutGl.toString(),
+    ties,
+  };
 }
 
 async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string) => void): Promise<Written> {
@@ -254,23 +310,15 @@ async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: s
     const t = totals.get(w)!;
     return { warehouse: w, code: codeOf.get(w) ?? '', lines: t.lines, qty: t.qty.toString(), value: t.value.toString(), gl_value: t.gl.toString() };
   });
-  const residualSum = new DecimalSum();
-  let residualProducts = 0;
-  for (const c of plan.costs) {
-    if (c.residual === null || compareDecimals(c.residual, '0') === 0) continue;
-    residualSum.add(c.residual);
-    residualProducts++;
-  }
-  const glNotExported = new DecimalSum();
-  for (const g of plan.glNotExported) glNotExported.add(g.value);
+  const costTieOut = tieOut(plan);
   const sum = (pick: (w: WarehouseTotal) => string): string => warehouses.reduce((s, w) => s.add(pick(w)), new DecimalSum()).toString();
   const controlTotals = {
     warehouses,
-    total: { lines: warehouses.reduce((n, w) => n + w.lines, 0), qty: sum((w) => w.qty), value: sum((w) => w.value), gl_value: sum((w) => w.gl_value), residual: new DecimalSum().add(residualSum.toString()).add(glNotExported.toString()).toString() },
+    total: { lines: warehouses.reduce((n, w) => n + w.lines, 0), qty: sum((w) => w.qty), value: sum((w) => w.value), gl_value: sum((w) => w.gl_value) },
   };
 
   const entry = plan.settings.residualEntry;
-  if (entry && residualProducts > 0) {
+  if (entry && costTieOut.residual_products > 0) {
     progress('residual journal entry');
     await put(files, 'account.move.csv', 'account.move', MOVE_COLUMNS, residualEntryRows(plan, entry));
   }
@@ -287,7 +335,7 @@ async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: s
     }
   };
   await put(reports, 'rounding.csv', undefined, REPORT_COLUMNS.rounding, roundingRows());
-  return { files, reports, controlTotals, residual: { total: residualSum.toString(), products: residualProducts, glNotExported: glNotExported.toString() } };
+  return { files, reports, controlTotals, costTieOut };
 }
 
 /** One account.move: a line per product with a residual on the stock account, balanced on the counterpart. */
@@ -368,8 +416,6 @@ async function writeQuants(db: Db, plan: ExportPlan, dir: string): Promise<Expor
 function manifestOf(plan: ExportPlan, written: Written) {
   const leftOut: Record<string, number> = {};
   for (const r of plan.rejects) leftOut[r.rule] = (leftOut[r.rule] ?? 0) + 1;
-  const basis: Record<string, number> = {};
-  for (const c of plan.costs) basis[c.basis] = (basis[c.basis] ?? 0) + 1;
   return {
     tool: 'invsync',
     odoo_version: `${plan.version}.0`,
@@ -381,14 +427,7 @@ function manifestOf(plan: ExportPlan, written: Written) {
     files: written.files,
     reports: written.reports,
     control_totals: written.controlTotals,
-    cost_tie_out: {
-      products: plan.costs.length,
-      by_basis: Object.fromEntries(Object.entries(basis).sort(([a], [b]) => (a < b ? -1 : 1))),
-      residual_products: written.residual.products,
-      residual_total: written.residual.total,
-      gl_not_exported: plan.glNotExported,
-      gl_not_exported_total: written.residual.glNotExported,
-    },
+    cost_tie_out: { ...written.costTieOut, gl_not_exported_skus: plan.glNotExported },
     left_out: Object.fromEntries(Object.entries(leftOut).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }

@@ -135,7 +135,6 @@ const warehouseOf = (t: string): string =>
 const PRODUCT_FILE = 'product.product.csv';
 const QUANT_FILE = 'stock.quant.csv';
 const LOCATION_FILE = 'stock.location.csv';
-const UOM_FILE = 'uom.uom.csv';
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -447,7 +446,7 @@ function unitPlanner(catalogue: Catalogue, version: OdooVersion) {
       if (!item.uom || !item.uom.trim()) return { rule: 'unit_missing', message: 'the item has no unit of measure' };
       const m = catalogue.lookup(item.uom);
       if (m.kind === 'unit') return ensure(m.unit.key);
-      if (m.kind === 'package') return ensurePackageBase(m.package.key, m.package.name);
+      if (m.kind === 'package') return ensurePackageBase(m.package.key, capitalise(m.package.name));
       return { rule: 'unit_unknown', message: `unit "${item.uom}" is not a known unit (add it to cleansing.units in invsync.yaml)` };
     },
     purchase(item: { purchase_uom: string | null; pack_size: string | null; uom_key: string | null }, base: Resolved): Resolved | UnitProblem {
@@ -469,7 +468,7 @@ function unitPlanner(catalogue: Catalogue, version: OdooVersion) {
         size = (size * baseUnit.legacy.factor) / inner.legacy.factor;
       }
       const pkg = catalogue.package(pack.packUnit);
-      return ensurePack(base, baseUnit, pack.packUnit, pkg?.name ?? pack.packUnit, size);
+      return ensurePack(base, baseUnit, pack.packUnit, capitalise(pkg?.name ?? pack.packUnit), size);
     },
     categories: (): UomCategoryRow[] => [...cats.values()].sort((a, b) => cmp(a.id, b.id)),
     // Parents before children (19's relative units), then by key: a stable order.
@@ -490,6 +489,9 @@ function unitPlanner(catalogue: Catalogue, version: OdooVersion) {
     },
   };
 }
+
+/** Package words are lower case in the catalogue; Odoo's unit names start with a capital ("Dozens"). */
+const capitalise = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 
 /** Warehouses and locations from the location master; how a line's location maps onto them. */
 function locationPlanner(db: Db, settings: ExportSettings, findings: PreflightFinding[]) {
