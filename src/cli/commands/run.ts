@@ -80,6 +80,7 @@ function figuresOf(s: StepReport): string {
   const f = s.figures;
   switch (s.step) {
     case 'load':
+      if (s.status === 'skipped') return `${f.files} files unchanged, ${num(f.rows_staged)} rows staged, ${num(f.rows_rejected)} rejected`;
       return `${f.files} files (${f.loaded} loaded, ${f.unchanged} unchanged${f.removed ? `, ${f.removed} removed` : ''}), ${num(f.rows_staged)} rows staged, ${num(f.rows_rejected)} rejected`;
     case 'cleanse':
       return `${f.decisions_applied} decisions applied, ${f.unmapped} unmapped, ${f.pending_review} to review, ${num(f.held_back)} of ${num(f.lines)} lines held back`;
