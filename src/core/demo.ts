@@ -4,6 +4,9 @@
  * and the validate thresholds), staged in the current workspace so that every other
  * command can be tried on it afterwards. Reports, the review workbook, the load files
  * and validate's JUnit XML go to the output folder.
+ *
+ * A new step of the cutover belongs in PIPELINE_STEPS (src/core/pipeline/pipeline.ts),
+ * so that `run` does it too; the demo then does it without a change here.
  */
 import fs from 'node:fs';
 import path from 'node:path';

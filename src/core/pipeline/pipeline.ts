@@ -296,6 +296,9 @@ export function exportDir(outDir: string, version: number): string {
 }
 
 export async function runPipeline(db: Db, options: PipelineOptions, run: RunContext): Promise<PipelineResult> {
+  if (!options.config.sources.length) {
+    throw new InputError({ file: options.config.file ?? path.join(options.config.folder, 'invsync.yaml') }, 'names no sources to load', 'list the extracts under sources: as { file, kind, map?, sheet? }');
+  }
   const outDir = path.resolve(options.outDir);
   const figures = new Map<string, StepFigures>();
   const ctx: StepContext = { db, run, options, config: options.config, outDir, exporter: options.exporter ?? ODOO_EXPORTER, figures, digests: new Map() };

@@ -106,7 +106,9 @@ function loadConservation(db: Db): ValidateCheck {
       offenders.push(`${s.path} (${s.kind}): ${s.rows_read} read, ${s.rows_staged} staged (${staged} in the table), ${s.rows_rejected} rejected (${rejected} in rejects)`);
     }
   }
-  return check('load.conservation', 'every row read is staged or rejected, per file', `${sources.length - offenders.length} of ${sources.length} files balance`, 'read = staged + rejected for every file', offenders);
+  // An empty workspace has no opening balance to pass.
+  if (!sources.length) offenders.push('no source is staged: load the extracts (invsync load, or invsync run)');
+  return check('load.conservation', 'every row read is staged or rejected, per file', `${sources.length - (sources.length ? offenders.length : 0)} of ${sources.length} files balance`, 'at least one file; read = staged + rejected for every file', offenders);
 }
 
 /** Cleanse: every staged line with a quantity has exactly one line in base units (usable or held back with a reason). */
