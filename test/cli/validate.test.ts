@@ -87,6 +87,15 @@ describe('invsync validate: bad configuration and workspace', () => {
     expect(run.stderr).toMatch(message);
   });
 
+  it('fails on an empty workspace: there is no opening balance to pass', async () => {
+    const ws = tempWorkspace();
+    expect((await runCli(['init', '.'], { cwd: ws })).code).toBe(0);
+    const run = await runCli(['validate', '--json'], { cwd: ws });
+    expect(run.code).toBe(1);
+    const checks = (JSON.parse(run.stdout) as { checks: { name: string; passed: boolean; offenders: string[] }[] }).checks;
+    expect(checks.filter((c) => !c.passed).map((c) => [c.name, c.offenders])).toEqual([['load.conservation', ['no source is staged: load the extracts (invsync load, or invsync run)']]]);
+  });
+
   it('needs a workspace (exit 4)', async () => {
     const run = await runCli(['validate'], { cwd: tempWorkspace() });
     expect(run.code).toBe(4);
