@@ -64,10 +64,12 @@ describe('invsync run', () => {
     expect(again.code).toBe(1);
     expect(statuses(again.result)).toEqual(['load skipped', 'cleanse skipped', 'reconcile skipped', 'export skipped', 'validate ran']);
     expect(again.result.steps[4]).toMatchObject({ outcome: 'check_failed', figures: { failed: ['reconcile.accuracy'] } });
-    // Unchanged since: skipped, and still failing.
-    const third = await run(ws);
+    // Unchanged since: skipped, and still failing; the summary names the check and its worst offenders.
+    const third = await runCli(['run', '--config', 'cutover/invsync.yaml', '--out', 'out'], { cwd: ws });
     expect(third.code).toBe(1);
-    expect(third.result.steps[4]).toMatchObject({ status: 'skipped', outcome: 'check_failed' });
+    expect(third.stdout).toMatch(/^validate +skipped \(unchanged\) +FAILED +\d+\.\d\d +13 of 14 checks passed$/m);
+    expect(third.stdout).toContain('failed: reconcile.accuracy: measured 0.9267, passes when >= 0.99\n  FST-3038 @ VAN-01/Stock: over (uom_factor), counted 2500, book 2.5, value 14585.4\n');
+    expect(third.stdout).toMatch(/verdict: FAILED\n$/);
   });
 
   it('redoes a step whose output is missing or was changed, and every step with --force', async () => {

@@ -7,6 +7,7 @@
  * changed since the last run is skipped, unless --force. Ends with a one-screen
  * summary; exit 0 when every step succeeded and validate passed, else 1.
  */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { runPipeline, type PipelineResult, type StepReport } from '../../core/pipeline/pipeline.js';
 import { readWorkspaceConfig } from '../../core/workspace/config.js';
@@ -64,13 +65,10 @@ export function registerRun(program: Command, ctx: CommandContext): void {
 export function renderRun(r: PipelineResult, out: Output): string {
   const rows = r.steps.map((s) => [s.step, s.status === 'ran' ? s.status : `skipped (${s.why})`, s.outcome === 'success' ? 'ok' : 'FAILED', s.seconds.toFixed(2).padStart(7), figuresOf(s)]);
   const lines = [out.color.bold(`Cutover of ${r.config}`), table(['step', 'status', 'result', 'seconds', 'key figures'], rows), ''];
-  const failedChecks = r.validate?.checks.filter((c) => !c.passed) ?? [];
-  for (const c of failedChecks) {
-    lines.push(`${out.color.red('failed:')} ${c.name}: measured ${c.measured}, passes when ${c.threshold}`);
-    for (const o of c.offenders.slice(0, 3)) lines.push(`  ${o}`);
-    if (c.offenderCount > 3) lines.push(`  … ${c.offenderCount - 3} more in validate.junit.xml`);
-  }
-  if (failedChecks.length) lines.push('');
+  // From the validate step's figures, so that a skipped validate still says what failed.
+  const detail = (r.steps.find((s) => s.step === 'validate')?.figures.failures_detail ?? []) as readonly string[];
+  for (const line of detail) lines.push(line.startsWith(' ') ? line : `${out.color.red('failed:')} ${line}`);
+  if (detail.length) lines.push('');
   lines.push(`outputs in ${r.outDir}: ${outputsOf(r)}`);
   lines.push(r.passed ? out.color.green('verdict: PASSED, ready for cutover') : out.color.red('verdict: FAILED'));
   return lines.join('\n');
@@ -104,10 +102,10 @@ function outputsOf(r: PipelineResult): string {
   for (const s of r.steps) {
     const folders = new Map<string, number>();
     for (const o of s.outputs) {
-      const rel = o.startsWith(`${r.outDir}/`) ? o.slice(r.outDir.length + 1) : o;
-      const slash = rel.indexOf('/');
-      if (slash < 0) names.push(rel);
-      else folders.set(`${rel.slice(0, slash)}/`, (folders.get(`${rel.slice(0, slash)}/`) ?? 0) + 1);
+      const parts = path.relative(r.outDir, o).split(path.sep);
+      if (parts[0] === '..' || path.isAbsolute(parts[0]!)) names.push(o);
+      else if (parts.length === 1) names.push(parts[0]!);
+      else folders.set(`${parts[0]}/`, (folders.get(`${parts[0]}/`) ?? 0) + 1);
     }
     for (const [folder, n] of folders) names.push(`${folder} (${n} files)`);
   }

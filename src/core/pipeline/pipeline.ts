@@ -283,7 +283,19 @@ const validateStep: PipelineStep = {
     return {
       outputs: [junit],
       outcome: result.passed ? 'success' : 'check_failed',
-      figures: { checks: result.tests, failures: result.failures, failed: result.checks.filter((c) => !c.passed).map((c) => c.name) },
+      figures: {
+        checks: result.tests,
+        failures: result.failures,
+        failed: result.checks.filter((c) => !c.passed).map((c) => c.name),
+        // Kept so that a skipped validate still says what failed: each failing check and its three worst offenders.
+        failures_detail: result.checks
+          .filter((c) => !c.passed)
+          .flatMap((c) => [
+            `${c.name}: measured ${c.measured}, passes when ${c.threshold}`,
+            ...c.offenders.slice(0, 3).map((o) => `  ${o}`),
+            ...(c.offenderCount > 3 ? [`  … ${c.offenderCount - 3} more in validate.junit.xml`] : []),
+          ]),
+      },
     };
   },
 };
