@@ -6,7 +6,8 @@
  * and validate's JUnit XML go to the output folder.
  *
  * A new step of the cutover belongs in PIPELINE_STEPS (src/core/pipeline/pipeline.ts),
- * so that `run` does it too; the demo then does it without a change here.
+ * so that `run` does it too; the demo then does it without a change here. Work that
+ * only the demo shows (a walk-through on the staged sample) goes after runPipeline.
  */
 import fs from 'node:fs';
 import path from 'node:path';
