@@ -100,6 +100,13 @@ describe('invsync run', () => {
     expect(profile.sources.some((s) => s.kind === 'moves')).toBe(false);
   });
 
+  it('writes everything again into another output folder, without reloading', async () => {
+    const other = await runCli(['run', '--config', 'cutover/invsync.yaml', '--out', 'elsewhere', '--json'], { cwd: ws });
+    expect(other.code, other.stderr).toBe(0);
+    expect(statuses(JSON.parse(other.stdout) as RunJson)).toEqual(['load skipped', 'cleanse ran', 'reconcile ran', 'export ran', 'validate ran']);
+    for (const f of ['variance.csv', 'odoo-19/manifest.json', 'validate.junit.xml']) expect(fs.readFileSync(path.join(ws, 'elsewhere', f)).equals(fs.readFileSync(path.join(ws, 'out', f))), f).toBe(true);
+  });
+
   it('refuses a source that does not exist, naming invsync.yaml, and changes nothing', async () => {
     const config = path.join(ws, 'cutover/invsync.yaml');
     fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace('gl/trial-balance.csv', 'gl/trial-balance-2.csv'));

@@ -83,7 +83,7 @@ export interface StepContext {
 export interface StepInputs {
   /** Files whose bytes the step reads. */
   readonly files: readonly string[];
-  /** The configuration the step follows. */
+  /** The configuration the step follows (and the output folder, for a step that writes files). */
   readonly settings: unknown;
   /** Step-specific detail kept with the state (the load step's per-source fingerprints). */
   readonly detail?: unknown;
@@ -182,7 +182,7 @@ const cleanseStep: PipelineStep = {
   dependsOn: ['load'],
   inputs: (ctx) => ({
     files: ctx.config.decisions ? [ctx.config.decisions] : [],
-    settings: { sku: ctx.config.sku, units: ctx.config.units, odooVersion: ctx.config.odooVersion },
+    settings: { sku: ctx.config.sku, units: ctx.config.units, odooVersion: ctx.config.odooVersion, outDir: ctx.outDir },
   }),
   current: (ctx) => (cleanseIsStale(ctx.db) ? 'the staged data changed since the last cleanse' : undefined),
   async run(ctx) {
@@ -219,7 +219,7 @@ const cleanseStep: PipelineStep = {
 const reconcileStep: PipelineStep = {
   name: 'reconcile',
   dependsOn: ['cleanse'],
-  inputs: (ctx) => ({ files: [], settings: { tolerances: ctx.config.sections.tolerances, reconcile: ctx.config.sections.reconcile } }),
+  inputs: (ctx) => ({ files: [], settings: { tolerances: ctx.config.sections.tolerances, reconcile: ctx.config.sections.reconcile, outDir: ctx.outDir } }),
   async run(ctx) {
     ctx.options.onStep?.('reconcile', 'reconcile');
     const result = await reconcile(ctx.db, { config: ctx.config, outDir: ctx.outDir, cleansed: true });
@@ -241,7 +241,7 @@ const reconcileStep: PipelineStep = {
 const exportStep: PipelineStep = {
   name: 'export',
   dependsOn: ['cleanse'],
-  inputs: (ctx) => ({ files: [], settings: { export: ctx.config.sections.export, versions: odooVersions(ctx.config), units: ctx.config.units } }),
+  inputs: (ctx) => ({ files: [], settings: { export: ctx.config.sections.export, versions: odooVersions(ctx.config), units: ctx.config.units, outDir: ctx.outDir } }),
   async run(ctx): Promise<StepRun> {
     const versions = odooVersions(ctx.config);
     if (!ctx.exporter) return { outputs: [], outcome: 'success', figures: { versions: versions.map(String), available: false } };
@@ -273,7 +273,10 @@ const exportStep: PipelineStep = {
 const validateStep: PipelineStep = {
   name: 'validate',
   dependsOn: ['cleanse', 'reconcile', 'export'],
-  inputs: (ctx) => ({ files: [], settings: { validate: ctx.config.sections.validate, tolerances: ctx.config.sections.tolerances, versions: odooVersions(ctx.config), preflight: Boolean(ctx.exporter) } }),
+  inputs: (ctx) => ({
+    files: [],
+    settings: { validate: ctx.config.sections.validate, tolerances: ctx.config.sections.tolerances, versions: odooVersions(ctx.config), preflight: Boolean(ctx.exporter), outDir: ctx.outDir },
+  }),
   async run(ctx) {
     ctx.options.onStep?.('validate', 'validate');
     const result = validateWorkspace(ctx.db, { config: ctx.config, cleansed: true, ...(ctx.exporter ? { preflight: ctx.exporter.preflight } : {}) });
@@ -326,7 +329,6 @@ export async function runPipeline(db: Db, options: PipelineOptions, run: RunCont
       step: step.name,
       files: files.map((f) => ({ file: path.relative(ctx.config.folder, f.path), sha256: f.sha256 })),
       settings: inputs.settings,
-      outDir,
       upstream: step.dependsOn.map((d) => [d, fingerprints.get(d) ?? '']),
     });
     fingerprints.set(step.name, fingerprint);
