@@ -94,8 +94,8 @@ export function findingsMessage(findings: readonly PreflightFinding[]): string {
 }
 
 export async function exportOdoo(db: Db, options: ExportOdooOptions, run?: RunContext): Promise<ExportOdooResult> {
+  // The export reads only the workspace database: no input file to record in the run.
   void run;
-  const version = options.odooVersion;
   const settings = exportSettings(options.config, { ...(options.applyMode ? { applyMode: options.applyMode } : {}), ...(options.batchRows !== undefined ? { batchRows: options.batchRows } : {}) });
   const progress = options.onProgress ?? ((): void => undefined);
   const cleansedFirst = cleanseIsStale(db);
