@@ -13,7 +13,10 @@
 const KEEP = /[A-Za-z0-9-]/;
 const encoder = new TextEncoder();
 
+const PLAIN = /^[A-Za-z0-9-]*$/;
+
 export function escapeKey(key: string): string {
+  if (PLAIN.test(key)) return key;
   let out = '';
   for (const ch of key) {
     if (KEEP.test(ch)) out += ch;

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { CheckFailedError, UsageError, WorkspaceError } from '../errors.js';
 import { cleanseWorkspace } from '../cleanse/cleanse.js';
 import { cleanseIsStale } from '../reconcile/reconcile.js';
-import { DecimalSum, compareDecimals, fromMicro, mulDecimals, negateDecimal } from '../model/decimal.js';
+import { DecimalSum, compareDecimals, fromMicro, fromScaled, negateDecimal, toScaled } from '../model/decimal.js';
 import { CsvWriter, writeCsv, type CsvValue } from '../reports/csv.js';
 import { writeFileAtomic } from '../reports/files.js';
 import type { RunContext } from '../staging/audit.js';
@@ -94,8 +94,8 @@ export function findingsMessage(findings: readonly PreflightFinding[]): string {
 }
 
 export async function exportOdoo(db: Db, options: ExportOdooOptions, run?: RunContext): Promise<ExportOdooResult> {
+  // The export reads only the workspace database: no input file to record in the run.
   void run;
-  const version = options.odooVersion;
   const settings = exportSettings(options.config, { ...(options.applyMode ? { applyMode: options.applyMode } : {}), ...(options.batchRows !== undefined ? { batchRows: options.batchRows } : {}) });
   const progress = options.onProgress ?? ((): void => undefined);
   const cleansedFirst = cleanseIsStale(db);
@@ -104,6 +104,40 @@ export async function exportOdoo(db: Db, options: ExportOdooOptions, run?: RunCo
     cleanseWorkspace(db, { config: options.config });
   }
   progress('planning and pre-flight checks');
+  const restoreTempStore = tempTablesOnDisk(db);
+  try {
+    return await planAndWrite(db, options, settings, cleansedFirst, progress);
+  } finally {
+    restoreTempStore();
+  }
+}
+
+/**
+ * The export's working tables hold a row per opening-stock line: on disk (the OS's
+ * temporary folder) rather than in memory, so that memory does not grow with the
+ * input. SQLite allows the switch only before the connection has temporary tables
+ * inside a transaction; where it cannot switch, the tables stay in memory.
+ */
+function tempTablesOnDisk(db: Db): () => void {
+  const before = db.pragma('temp_store', { simple: true }) as number;
+  try {
+    db.pragma('temp_store = FILE');
+    db.pragma('temp.cache_size = -32768');
+  } catch {
+    return () => undefined;
+  }
+  return () => {
+    for (const table of ['xl', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku']) db.exec(`DROP TABLE IF EXISTS temp.${table}`);
+    try {
+      db.pragma(`temp_store = ${before}`);
+    } catch {
+      // inside the caller's transaction with temporary storage in use: it stays on disk
+    }
+  };
+}
+
+async function planAndWrite(db: Db, options: ExportOdooOptions, settings: ReturnType<typeof exportSettings>, cleansedFirst: boolean, progress: (message: string) => void): Promise<ExportOdooResult> {
+  const version = options.odooVersion;
   const plan = buildPlan(db, { odooVersion: version, config: options.config, settings });
   if (plan.findings.length) throw new CheckFailedError(findingsMessage(plan.findings), 'fix the records listed (or list the rule under export.exclude in invsync.yaml where it allows it), then export again');
 
@@ -288,7 +322,8 @@ async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: s
   else fs.rmSync(lotFile);
 
   progress('opening stock');
-  files.push(...(await writeQuants(db, plan, dir)));
+  const quantTotals = await writeQuants(db, plan, dir, costBySku);
+  files.push(...quantTotals.files);
 
   // Control totals per warehouse: quantity, value at the exported cost, GL value.
   const totals = new Map<string, { lines: number; qty: DecimalSum; value: DecimalSum; gl: DecimalSum }>();
@@ -297,12 +332,11 @@ async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: s
     if (!t) totals.set(w, (t = { lines: 0, qty: new DecimalSum(), value: new DecimalSum(), gl: new DecimalSum() }));
     return t;
   };
-  for (const r of db.prepare('SELECT warehouse, sku, count(*) AS lines, sum(rounded) AS micro FROM op WHERE rule IS NULL GROUP BY warehouse, sku ORDER BY warehouse, sku').safeIntegers(true).iterate() as IterableIterator<{ warehouse: string; sku: string; lines: bigint; micro: bigint }>) {
-    const t = totalOf(r.warehouse);
-    const qty = fromMicro(r.micro);
-    t.lines += Number(r.lines);
-    t.qty.add(qty);
-    t.value.add(mulDecimals(qty, costBySku.get(r.sku)?.cost ?? '0'));
+  for (const [warehouse, q] of quantTotals.byWarehouse) {
+    const t = totalOf(warehouse);
+    t.lines += q.lines;
+    t.qty.add(fromMicro(q.micro.total()));
+    t.value.add(fromScaled({ units: q.value.total(), scale: 6 + plan.settings.costDigits }));
   }
   for (const r of db.prepare("SELECT coalesce(warehouse, '') AS warehouse, value FROM gl WHERE sku IS NOT NULL AND value IS NOT NULL ORDER BY id").all() as { warehouse: string; value: string }[]) totalOf(r.warehouse).gl.add(r.value);
   const codeOf = new Map(plan.warehouses.map((w) => [w.name, w.code]));
@@ -330,7 +364,7 @@ async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: s
   ]);
   await put(reports, 'rejects.csv', undefined, REPORT_COLUMNS.rejects, plan.rejects.map((r) => [r.file, r.record, r.rule, r.reason, r.sku, r.warehouse, r.location, r.lot, r.qty, r.source]));
   const roundingRows = function* (): Generator<CsvValue[]> {
-    for (const r of db.prepare('SELECT sku, warehouse, location, lot, micro, rounded FROM op WHERE rule IS NULL AND rounded <> micro ORDER BY sku, warehouse, location, lot').iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
+    for (const r of db.prepare('SELECT o.sku, o.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NULL AND o.rounded <> o.micro ORDER BY o.sku, o.warehouse, l.location, o.lot').iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
       yield [r.sku, r.warehouse, r.location, r.lot, formatMicro(r.micro), formatMicro(r.rounded), formatMicro(r.rounded - r.micro)];
     }
   };
@@ -356,21 +390,59 @@ function* residualEntryRows(plan: ExportPlan, entry: NonNullable<ExportPlan['set
 }
 
 /**
- * The opening stock in batches of at most `batchRows` lines; a location's lines stay
- * in one batch unless the location alone has more than a batch holds.
+ * An exact integer sum that stays in doubles while they are exact (|sum| < 2^53) and
+ * moves the running total into a BigInt before they would not: a million additions
+ * without a million BigInts.
  */
-async function writeQuants(db: Db, plan: ExportPlan, dir: string): Promise<ExportedFile[]> {
+class ExactSum {
+  private small = 0;
+  private big = 0n;
+  add(n: number): void {
+    if (Number.isSafeInteger(n) && Math.abs(this.small) < 2 ** 52 && Math.abs(n) < 2 ** 52) {
+      this.small += n;
+      return;
+    }
+    this.addBig(BigInt(n));
+  }
+  addBig(n: bigint): void {
+    this.big += BigInt(this.small) + n;
+    this.small = 0;
+  }
+  total(): bigint {
+    return this.big + BigInt(this.small);
+  }
+}
+
+interface QuantTotals {
+  files: ExportedFile[];
+  byWarehouse: Map<string, { lines: number; micro: ExactSum; value: ExactSum }>;
+}
+
+/**
+ * The opening stock in batches of at most `batchRows` lines; a location's lines stay
+ * in one batch unless the location alone has more than a batch holds. Sums quantity
+ * and value (quantity × the exported cost, exactly) per warehouse on the way.
+ */
+async function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyMap<string, { cost: string }>): Promise<QuantTotals> {
   const limit = plan.settings.batchRows;
+  const digits = plan.settings.costDigits;
   const columns = quantColumns(plan.settings.applyMode);
-  const sizes = new Map((db.prepare('SELECT ref, count(*) AS n FROM op WHERE rule IS NULL GROUP BY ref').all() as { ref: string; n: number }[]).map((r) => [r.ref, r.n]));
+  const sizes = new Map((db.prepare('SELECT o.loc_id, count(*) AS n FROM op o WHERE o.rule IS NULL GROUP BY o.loc_id').raw(true).all() as [number, number][]).map(([id, n]) => [id, n]));
   const productIds = new Map(plan.products.map((p) => [p.sku, p.id]));
-  const out: ExportedFile[] = [];
+  // Cost in units of 10^-digits, as a double when exact.
+  const costUnits = new Map<string, number>();
+  for (const [sku, c] of costBySku) {
+    const scaled = toScaled(c.cost);
+    costUnits.set(sku, Number(scaled.units * 10n ** BigInt(digits - scaled.scale)));
+  }
+  const byWarehouse: QuantTotals['byWarehouse'] = new Map();
+  const files: ExportedFile[] = [];
   let writer: CsvWriter | undefined;
   let batch = 0;
   const close = async (): Promise<void> => {
     if (!writer) return;
     await writer.close();
-    out.push({ file: path.basename(writer.file), model: 'stock.quant', rows: writer.rows, sha256: await sha256Of(writer.file) });
+    files.push({ file: path.basename(writer.file), model: 'stock.quant', rows: writer.rows, sha256: await sha256Of(writer.file) });
     writer = undefined;
   };
   const open = async (): Promise<CsvWriter> => {
@@ -380,27 +452,45 @@ async function writeQuants(db: Db, plan: ExportPlan, dir: string): Promise<Expor
     return writer;
   };
   const row: CsvValue[] = new Array<CsvValue>(4);
-  let currentRef: string | undefined;
-  let lotSku = '';
-  let lastSku = '';
+  let currentLoc = -1;
+  let lastSku: string | undefined;
   let productId = '';
+  let cost = 0;
+  let lastWarehouse: string | undefined;
+  let totals = { lines: 0, micro: new ExactSum(), value: new ExactSum() };
   try {
-    for (const r of db.prepare('SELECT ref, sku, lot, rounded FROM op WHERE rule IS NULL ORDER BY ref, sku, lot').raw(true).iterate() as IterableIterator<[string, string, string, number]>) {
-      const [ref, sku, lot, rounded] = r;
-      if (ref !== currentRef) {
-        currentRef = ref;
-        const size = sizes.get(ref) ?? 0;
+    // op is stored in file order (place, product, lot): read by rowid, no sort.
+    const refs = new Map((db.prepare('SELECT loc_id, ref FROM xloc').raw(true).all() as [number, string][]).map(([id, ref]) => [id, ref]));
+    const rows = db.prepare('SELECT loc_id, sku, lot, rounded, warehouse FROM op WHERE rule IS NULL ORDER BY rowid').raw(true);
+    let ref = '';
+    for (const r of rows.iterate() as IterableIterator<[number, string, string, number, string]>) {
+      const [locId, sku, lot, rounded, warehouse] = r;
+      if (locId !== currentLoc) {
+        currentLoc = locId;
+        ref = refs.get(locId)!;
+        const size = sizes.get(locId) ?? 0;
         if (!writer || (writer.rows > 0 && writer.rows + size > limit)) await open();
       }
       if (writer!.rows >= limit) await open();
       if (sku !== lastSku) {
         lastSku = sku;
         productId = productIds.get(sku) ?? '';
-        lotSku = sku;
+        cost = costUnits.get(sku) ?? 0;
       }
+      if (warehouse !== lastWarehouse) {
+        lastWarehouse = warehouse;
+        let t = byWarehouse.get(warehouse);
+        if (!t) byWarehouse.set(warehouse, (t = { lines: 0, micro: new ExactSum(), value: new ExactSum() }));
+        totals = t;
+      }
+      totals.lines++;
+      totals.micro.add(rounded);
+      const value = rounded * cost;
+      if (Number.isSafeInteger(value)) totals.value.add(value);
+      else totals.value.addBig(BigInt(rounded) * BigInt(cost));
       row[0] = ref;
       row[1] = productId;
-      row[2] = lot === '' ? '' : externalId.lot(lotSku, lot);
+      row[2] = lot === '' ? '' : externalId.lot(sku, lot);
       row[3] = formatMicro(rounded);
       const pending = writer!.write(row);
       if (pending) await pending;
@@ -410,7 +500,7 @@ async function writeQuants(db: Db, plan: ExportPlan, dir: string): Promise<Expor
     await (writer as CsvWriter | undefined)?.abort();
     throw err;
   }
-  return out;
+  return { files, byWarehouse };
 }
 
 function manifestOf(plan: ExportPlan, written: Written) {

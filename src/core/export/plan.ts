@@ -148,9 +148,17 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
   // ---- products, units, categories
   const items = db
     .prepare('SELECT sku, description, uom, uom_key, purchase_uom, pack_size, category, unit_cost, barcode, barcode_status, tracking FROM items_clean ORDER BY sku')
-    .all() as { sku: string; description: string | null; uom: string | null; uom_key: string | null; purchase_uom: string | null; pack_size: string | null; category: string | null; unit_cost: string | null; barcode: string | null; barcode_status: string | null; tracking: string | null }[];
+    .iterate() as IterableIterator<{ sku: string; description: string | null; uom: string | null; uom_key: string | null; purchase_uom: string | null; pack_size: string | null; category: string | null; unit_cost: string | null; barcode: string | null; barcode_status: string | null; tracking: string | null }>;
   const categories = new Map<string, { id: string; name: string; parentRef: string }>();
+  const categoryRefs = new Map<string, string>();
   const categoryRef = (path: string): string => {
+    const known = categoryRefs.get(path);
+    if (known !== undefined) return known;
+    const ref = newCategoryRef(path);
+    categoryRefs.set(path, ref);
+    return ref;
+  };
+  const newCategoryRef = (path: string): string => {
     const parts = path.split('/').map((p) => p.trim()).filter((p) => p !== '');
     let parentRef = '';
     let sofar = '';
@@ -209,16 +217,23 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
   prepareLines(db);
   const { warehouses, locations, resolve } = locationPlanner(db, settings, findings);
   const linesRead = (db.prepare('SELECT count(*) AS n FROM xl').get() as { n: number }).n;
-  selectOpening(db, settings.openingStock);
-  const superseded = db.prepare('SELECT count(*) AS n, sum(micro) AS micro FROM xl x WHERE x.book_side AND NOT x.selected').safeIntegers(true).get() as { n: bigint; micro: bigint | null };
+  const selected = selectOpening(db, settings.openingStock);
+  const superseded = db.prepare(`SELECT count(*) AS n, sum(x.micro) AS micro FROM xl x JOIN xwh w ON w.warehouse = x.warehouse WHERE x.side = w.book AND NOT (${selected})`).safeIntegers(true).get() as { n: bigint; micro: bigint | null };
 
-  // Unusable lines in scope: rejected (or findings).
-  for (const r of db
-    .prepare("SELECT coalesce(sku, spelling, '') AS sku, warehouse, location, lot, qty_text, reason, q_status, side FROM xl WHERE selected AND NOT usable ORDER BY 1, warehouse, location, lot, row_id")
-    .iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; qty_text: string; reason: string; q_status: string; side: string }>) {
-    const rule = r.q_status === 'unmapped_sku' || r.q_status === 'review_sku' ? 'product_unresolved' : 'unit_unconvertible';
+  // Unusable lines in scope: rejected (or findings), with the line as staged.
+  const kindOf: Record<string, string> = { P: 'counts', E: 'erp', W: 'wms' };
+  const unusable = (db.prepare(`SELECT x.side, x.row_id, x.warehouse FROM xl x JOIN xwh w ON w.warehouse = x.warehouse WHERE NOT x.usable AND (${selected})`).raw(true).all() as [string, number, string][]).map(([side, rowId, warehouse]) => {
+    const kind = kindOf[side]!;
+    const r = db
+      .prepare(`SELECT coalesce(q.sku, q.spelling, '') AS sku, coalesce(t.location, '') AS location, coalesce(t.lot, '') AS lot, q.qty, q.reason, q.status FROM quantities q JOIN ${kind} t ON t.id = q.row_id WHERE q.kind = ? AND q.row_id = ?`)
+      .get(kind, rowId) as { sku: string; location: string; lot: string; qty: string; reason: string; status: string };
+    return { ...r, warehouse, side };
+  });
+  unusable.sort((x, y) => cmp(x.sku, y.sku) || cmp(x.warehouse, y.warehouse) || cmp(x.location, y.location) || cmp(x.lot, y.lot));
+  for (const r of unusable) {
+    const rule = r.status === 'unmapped_sku' || r.status === 'review_sku' ? 'product_unresolved' : 'unit_unconvertible';
     const record = `${r.sku} @ ${r.location || r.warehouse}${r.lot ? ` / ${r.lot}` : ''}`;
-    if (settings.exclude.has('unusable')) rejects.push({ file: QUANT_FILE, record, rule, reason: r.reason, sku: r.sku, warehouse: r.warehouse, location: r.location, lot: r.lot, qty: r.qty_text, source: r.side === 'P' ? 'count' : 'book' });
+    if (settings.exclude.has('unusable')) rejects.push({ file: QUANT_FILE, record, rule, reason: r.reason, sku: r.sku, warehouse: r.warehouse, location: r.location, lot: r.lot, qty: r.qty, source: r.side === 'P' ? 'count' : 'book' });
     else findings.push({ file: QUANT_FILE, record, rule, message: r.reason });
   }
 
@@ -226,40 +241,48 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
   const insertSku = db.prepare('INSERT INTO xsku VALUES (?, ?, ?)');
   for (const p of products) insertSku.run(p.sku, p.tracking, p.stepMicro);
 
+  // Each place stock sits, resolved once: its Odoo complete name (or why it has none), and its rank in file order.
+  db.exec('DROP TABLE IF EXISTS temp.xloc; CREATE TEMP TABLE xloc (loc_id INTEGER PRIMARY KEY, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, location TEXT NOT NULL, ref TEXT, problem TEXT, ord INTEGER, UNIQUE (warehouse, loc_key));');
+  const places = (db.prepare('SELECT d.warehouse, d.loc_key, coalesce(m.location, d.loc_key) AS location FROM (SELECT DISTINCT warehouse, loc_key FROM xl) d LEFT JOIN xlocm m ON m.key = d.loc_key ORDER BY 1, 2').all() as { warehouse: string; loc_key: string; location: string }[]).map((r) => ({
+    ...r,
+    resolved: resolve(r.warehouse, r.loc_key, r.location),
+  }));
+  const refs = [...new Set(places.map((p) => ('ref' in p.resolved ? p.resolved.ref : '')))].sort(cmp);
+  const rank = new Map(refs.map((ref, i) => [ref, i]));
+  const insertLoc = db.prepare('INSERT INTO xloc (warehouse, loc_key, location, ref, problem, ord) VALUES (?, ?, ?, ?, ?, ?)');
+  for (const p of places) {
+    const ref = 'ref' in p.resolved ? p.resolved.ref : null;
+    insertLoc.run(p.warehouse, p.loc_key, p.location, ref, 'problem' in p.resolved ? p.resolved.problem : null, rank.get(ref ?? '') ?? 0);
+  }
+
+  // One row per product × place × lot, in the order of the load files (place, product, lot), so
+  // that the writer streams it by rowid without sorting again; rule says why a row is not
+  // written (NULL: it is written).
   db.exec(`
 DROP TABLE IF EXISTS temp.op;
 CREATE TEMP TABLE op AS
-SELECT x.sku, x.warehouse, x.loc_key, max(x.location) AS location,
-       CASE WHEN s.tracking IN ('lot', 'serial') THEN x.lot ELSE '' END AS lot,
-       sum(x.micro) AS micro, min(x.source) AS source, count(*) AS lines,
-       max(x.lot <> '' AND coalesce(s.tracking, 'none') NOT IN ('lot', 'serial')) AS lot_dropped,
-       s.tracking AS tracking, s.step AS step
-FROM xl x LEFT JOIN xsku s ON s.sku = x.sku
-WHERE x.selected AND x.usable
-GROUP BY x.sku, x.warehouse, x.loc_key, 5;
-ALTER TABLE op ADD COLUMN rounded INTEGER;
-UPDATE op SET rounded = CASE WHEN step IS NULL THEN micro WHEN micro >= 0 THEN ((micro + step / 2) / step) * step ELSE -(((-micro + step / 2) / step) * step) END;
-DROP TABLE IF EXISTS temp.xloc;
-CREATE TEMP TABLE xloc (warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, ref TEXT, problem TEXT, PRIMARY KEY (warehouse, loc_key)) WITHOUT ROWID;
-`);
-  const insertLoc = db.prepare('INSERT INTO xloc VALUES (?, ?, ?, ?)');
-  for (const r of db.prepare('SELECT DISTINCT warehouse, loc_key, location FROM op ORDER BY 1, 2').all() as { warehouse: string; loc_key: string; location: string }[]) {
-    const res = resolve(r.warehouse, r.loc_key, r.location);
-    insertLoc.run(r.warehouse, r.loc_key, 'ref' in res ? res.ref : null, 'problem' in res ? res.problem : null);
-  }
-  // rule: why a line is not written (NULL: it is written).
-  db.exec(`
-ALTER TABLE op ADD COLUMN ref TEXT;
-ALTER TABLE op ADD COLUMN rule TEXT;
-UPDATE op SET ref = (SELECT ref FROM xloc WHERE xloc.warehouse = op.warehouse AND xloc.loc_key = op.loc_key);
-UPDATE op SET rule = CASE
-  WHEN tracking IS NULL THEN 'product_unresolved'
-  WHEN ref IS NULL THEN 'location_unresolved'
-  WHEN rounded < 0 THEN 'negative_stock'
-  WHEN rounded = 0 THEN 'zero_stock'
-  WHEN tracking IN ('lot', 'serial') AND lot = '' THEN 'lot_missing'
-  WHEN tracking = 'serial' AND rounded <> 1000000 THEN 'serial_qty_not_1'
-END;
+SELECT sku, warehouse, loc_id, lot, micro, rounded, source, lot_dropped, tracking,
+  CASE
+    WHEN tracking IS NULL THEN 'product_unresolved'
+    WHEN unresolved THEN 'location_unresolved'
+    WHEN rounded < 0 THEN 'negative_stock'
+    WHEN rounded = 0 THEN 'zero_stock'
+    WHEN tracking IN ('lot', 'serial') AND lot = '' THEN 'lot_missing'
+    WHEN tracking = 'serial' AND rounded <> 1000000 THEN 'serial_qty_not_1'
+  END AS rule
+FROM (
+  SELECT x.sku, x.warehouse, l.loc_id, CASE WHEN s.tracking IN ('lot', 'serial') THEN x.lot ELSE '' END AS lot,
+         sum(x.micro) AS micro,
+         CASE WHEN s.step IS NULL THEN sum(x.micro) WHEN sum(x.micro) >= 0 THEN ((sum(x.micro) + s.step / 2) / s.step) * s.step ELSE -(((-sum(x.micro) + s.step / 2) / s.step) * s.step) END AS rounded,
+         CASE WHEN min(x.side) = 'P' THEN 'count' ELSE 'book' END AS source,
+         max(x.lot <> '' AND coalesce(s.tracking, 'none') NOT IN ('lot', 'serial')) AS lot_dropped,
+         s.tracking, l.ref IS NULL AS unresolved
+  FROM xl x JOIN xwh w ON w.warehouse = x.warehouse
+  JOIN xloc l ON l.warehouse = x.warehouse AND l.loc_key = x.loc_key
+  LEFT JOIN xsku s ON s.sku = x.sku
+  WHERE x.usable AND (${selected})
+  GROUP BY l.ord, l.loc_id, x.sku, 4
+);
 UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND tracking = 'serial' AND (sku, lot) IN (SELECT sku, lot FROM op WHERE tracking = 'serial' AND lot <> '' AND rounded > 0 GROUP BY sku, lot HAVING count(*) > 1);
 `);
   const excludedRules = new Map<string, boolean>([
@@ -276,7 +299,7 @@ UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND tracking = 'seria
     serial_duplicate: (r) => `serial ${r.lot} is in more than one location`,
   };
   for (const r of db
-    .prepare("SELECT sku, warehouse, location, lot, rounded, rule, tracking, source, (SELECT problem FROM xloc WHERE xloc.warehouse = op.warehouse AND xloc.loc_key = op.loc_key) AS problem FROM op WHERE rule IS NOT NULL ORDER BY sku, warehouse, location, lot")
+    .prepare('SELECT o.sku, o.warehouse, l.location, o.lot, o.rounded, o.rule, o.tracking, o.source, l.problem FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NOT NULL ORDER BY o.sku, o.warehouse, l.location, o.lot')
     .iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; rounded: number; rule: string; tracking: string | null; source: string; problem: string | null }>) {
     const qty = fromMicro(r.rounded);
     const record = `${r.sku} @ ${r.location || r.warehouse}${r.lot ? ` / ${r.lot}` : ''}`;
@@ -317,7 +340,7 @@ UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND tracking = 'seria
   };
 }
 
-/** xl: every count and book line (usable or not) with its warehouse, location key and lot. */
+/** xl: every count and book line (usable or not) with its warehouse, location key and lot; slim, for it can hold millions. */
 function prepareLines(db: Db): void {
   db.exec(`
 DROP TABLE IF EXISTS temp.xlocm;
@@ -326,49 +349,51 @@ CREATE INDEX temp.xlocm_key ON xlocm(key);
 DROP TABLE IF EXISTS temp.xwhn;
 CREATE TEMP TABLE xwhn AS SELECT DISTINCT upper(trim(warehouse)) AS key, warehouse FROM locations WHERE warehouse IS NOT NULL;
 DROP TABLE IF EXISTS temp.xl;
-CREATE TEMP TABLE xl (side TEXT NOT NULL, row_id INTEGER NOT NULL, sku TEXT, spelling TEXT, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, location TEXT NOT NULL, lot TEXT NOT NULL,
-  micro INTEGER, qty_text TEXT, usable INTEGER NOT NULL, q_status TEXT, reason TEXT, book_side INTEGER NOT NULL DEFAULT 0, selected INTEGER NOT NULL DEFAULT 0, source TEXT);
+CREATE TEMP TABLE xl (side TEXT NOT NULL, row_id INTEGER NOT NULL, sku TEXT, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, lot TEXT NOT NULL, micro INTEGER, usable INTEGER NOT NULL);
 `);
   for (const [side, kind] of [['P', 'counts'], ['E', 'erp'], ['W', 'wms']] as const) {
     db.exec(`
-INSERT INTO xl (side, row_id, sku, spelling, warehouse, loc_key, location, lot, micro, qty_text, usable, q_status, reason)
-SELECT '${side}', t.id, q.sku, q.spelling, ${warehouseOf('t')}, coalesce(${LOC_KEY('t.location')}, ''), coalesce(l.location, t.location, ''), coalesce(trim(t.lot), ''),
-       q.qty_micro, q.qty, q.status IN ${USABLE}, q.status, q.reason
+INSERT INTO xl (side, row_id, sku, warehouse, loc_key, lot, micro, usable)
+SELECT '${side}', t.id, q.sku, ${warehouseOf('t')}, coalesce(${LOC_KEY('t.location')}, ''), coalesce(trim(t.lot), ''), q.qty_micro, q.status IN ${USABLE}
 FROM quantities q JOIN ${kind} t ON t.id = q.row_id
 LEFT JOIN xlocm l ON l.key = ${LOC_KEY('t.location')}
 WHERE q.kind = '${kind}';`);
   }
-  db.exec(`
-UPDATE xl SET warehouse = (SELECT w.warehouse FROM xwhn w WHERE w.key = upper(xl.warehouse)) WHERE EXISTS (SELECT 1 FROM xwhn w WHERE w.key = upper(xl.warehouse) AND w.warehouse <> xl.warehouse);
-CREATE INDEX temp.xl_wh ON xl(warehouse, side, loc_key);`);
+  db.exec('UPDATE xl SET warehouse = (SELECT w.warehouse FROM xwhn w WHERE w.key = upper(xl.warehouse)) WHERE EXISTS (SELECT 1 FROM xwhn w WHERE w.key = upper(xl.warehouse) AND w.warehouse <> xl.warehouse)');
 }
 
-/** Marks the lines that make the opening stock (see the module comment). */
-function selectOpening(db: Db, source: ExportSettings['openingStock']): void {
+/**
+ * Per warehouse: which side is the book, whether it was counted, whether its book
+ * is kept per bin (xwh), and the counted places (xcounted). Returns the SQL
+ * condition, over `x` (an xl row) and `w` (its xwh row), of a line that makes the
+ * opening stock (see the module comment). DISTINCT over few values needs no sort.
+ */
+function selectOpening(db: Db, source: ExportSettings['openingStock']): string {
+  const sides = db.prepare('SELECT DISTINCT warehouse, side, usable FROM xl').all() as { warehouse: string; side: string; usable: number }[];
+  const binSides = new Set((db.prepare("SELECT DISTINCT warehouse, side FROM xl WHERE loc_key <> '' AND loc_key <> upper(warehouse)").all() as { warehouse: string; side: string }[]).map((r) => `${r.warehouse}\u0000${r.side}`));
+  const meta = new Map<string, { wms: boolean; counted: boolean }>();
+  for (const r of sides) {
+    const m = meta.get(r.warehouse) ?? { wms: false, counted: false };
+    if (r.side === 'W' && r.usable) m.wms = true;
+    if (r.side === 'P') m.counted = true;
+    meta.set(r.warehouse, m);
+  }
   db.exec(`
 DROP TABLE IF EXISTS temp.xwh;
-CREATE TEMP TABLE xwh AS
-SELECT warehouse,
-       CASE WHEN max(side = 'W' AND usable) THEN 'W' ELSE 'E' END AS book,
-       max(side = 'P') AS counted
-FROM xl GROUP BY warehouse;
-ALTER TABLE xwh ADD COLUMN bins INTEGER;
-UPDATE xwh SET bins = coalesce((SELECT max(loc_key <> '' AND loc_key <> upper(xl.warehouse)) FROM xl WHERE xl.warehouse = xwh.warehouse AND xl.side = xwh.book), 0);
-UPDATE xl SET book_side = 1 WHERE side = (SELECT book FROM xwh WHERE xwh.warehouse = xl.warehouse);
+CREATE TEMP TABLE xwh (warehouse TEXT PRIMARY KEY, book TEXT NOT NULL, counted INTEGER NOT NULL, bins INTEGER NOT NULL) WITHOUT ROWID;
 DROP TABLE IF EXISTS temp.xcounted;
-CREATE TEMP TABLE xcounted AS SELECT DISTINCT warehouse, loc_key FROM xl WHERE side = 'P';
-CREATE INDEX temp.xcounted_key ON xcounted(warehouse, loc_key);
-`);
-  if (source !== 'book') db.exec("UPDATE xl SET selected = 1, source = 'count' WHERE side = 'P'");
-  if (source === 'book') db.exec("UPDATE xl SET selected = 1, source = 'book' WHERE book_side");
-  if (source === 'counts_then_book') {
-    db.exec(`
-UPDATE xl SET selected = 1, source = 'book'
-WHERE book_side AND NOT (
-  CASE WHEN (SELECT bins FROM xwh WHERE xwh.warehouse = xl.warehouse)
-       THEN EXISTS (SELECT 1 FROM xcounted c WHERE c.warehouse = xl.warehouse AND c.loc_key = xl.loc_key)
-       ELSE (SELECT counted FROM xwh WHERE xwh.warehouse = xl.warehouse) END);`);
+CREATE TEMP TABLE xcounted (warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, PRIMARY KEY (warehouse, loc_key)) WITHOUT ROWID;
+INSERT OR IGNORE INTO xcounted SELECT warehouse, loc_key FROM xl WHERE side = 'P';`);
+  const insert = db.prepare('INSERT INTO xwh VALUES (?, ?, ?, ?)');
+  for (const [warehouse, m] of [...meta].sort(([a], [b]) => cmp(a, b))) {
+    const book = m.wms ? 'W' : 'E';
+    insert.run(warehouse, book, m.counted ? 1 : 0, binSides.has(`${warehouse}\u0000${book}`) ? 1 : 0);
   }
+  const counts = "x.side = 'P'";
+  const book = 'x.side = w.book';
+  if (source === 'counts') return counts;
+  if (source === 'book') return book;
+  return `${counts} OR (${book} AND NOT CASE WHEN w.bins THEN EXISTS (SELECT 1 FROM xcounted c WHERE c.warehouse = x.warehouse AND c.loc_key = x.loc_key) ELSE w.counted END)`;
 }
 
 interface Resolved {
@@ -440,8 +465,22 @@ function unitPlanner(catalogue: Catalogue, version: OdooVersion) {
     return { ref: id, stepMicro: base.stepMicro, key, category: base.category };
   }
 
-  return {
+  const baseCache = new Map<string, Resolved | UnitProblem>();
+  const purchaseCache = new Map<string, Resolved | UnitProblem>();
+  const planner = {
     base(item: { uom: string | null; uom_key: string | null }): Resolved | UnitProblem {
+      const key = `${item.uom_key ?? ''}\u0000${item.uom ?? ''}`;
+      let r = baseCache.get(key);
+      if (!r) baseCache.set(key, (r = planner.newBase(item)));
+      return r;
+    },
+    purchase(item: { purchase_uom: string | null; pack_size: string | null; uom_key: string | null }, base: Resolved): Resolved | UnitProblem {
+      const key = `${item.purchase_uom ?? ''}\u0000${item.pack_size ?? ''}\u0000${item.uom_key ?? ''}\u0000${base.key}`;
+      let r = purchaseCache.get(key);
+      if (!r) purchaseCache.set(key, (r = planner.newPurchase(item, base)));
+      return r;
+    },
+    newBase(item: { uom: string | null; uom_key: string | null }): Resolved | UnitProblem {
       if (item.uom_key && catalogue.unit(item.uom_key)) return ensure(item.uom_key);
       if (!item.uom || !item.uom.trim()) return { rule: 'unit_missing', message: 'the item has no unit of measure' };
       const m = catalogue.lookup(item.uom);
@@ -449,7 +488,7 @@ function unitPlanner(catalogue: Catalogue, version: OdooVersion) {
       if (m.kind === 'package') return ensurePackageBase(m.package.key, capitalise(m.package.name));
       return { rule: 'unit_unknown', message: `unit "${item.uom}" is not a known unit (add it to cleansing.units in invsync.yaml)` };
     },
-    purchase(item: { purchase_uom: string | null; pack_size: string | null; uom_key: string | null }, base: Resolved): Resolved | UnitProblem {
+    newPurchase(item: { purchase_uom: string | null; pack_size: string | null; uom_key: string | null }, base: Resolved): Resolved | UnitProblem {
       const spelling = item.purchase_uom?.trim();
       if (!spelling) return base;
       const baseUnit = item.uom_key ? catalogue.unit(item.uom_key) : undefined;
@@ -488,6 +527,7 @@ function unitPlanner(catalogue: Catalogue, version: OdooVersion) {
       return out;
     },
   };
+  return planner;
 }
 
 /** Package words are lower case in the catalogue; Odoo's unit names start with a capital ("Dozens"). */
@@ -505,7 +545,8 @@ function locationPlanner(db: Db, settings: ExportSettings, findings: PreflightFi
 
   // Warehouses: named in the master or by the lines.
   const names = new Set<string>(master.map(warehouseOfRow).filter((w) => w !== ''));
-  for (const r of db.prepare("SELECT DISTINCT warehouse FROM xl WHERE warehouse <> '' ORDER BY 1").all() as { warehouse: string }[]) names.add(r.warehouse);
+  // DISTINCT over few values keeps a small index instead of sorting the lines.
+  for (const r of db.prepare('SELECT DISTINCT warehouse FROM xl').all() as { warehouse: string }[]) if (r.warehouse !== '') names.add(r.warehouse);
   const codes = warehouseCodes([...names].sort(cmp), settings.warehouseCodes);
   const warehouses: WarehouseRow[] = [...names].sort(cmp).map((name) => ({ name, id: externalId.warehouse(name), code: codes.get(name)!, stockName: `${codes.get(name)!}/Stock` }));
   const whByKey = new Map(warehouses.map((w) => [keyOf(w.name), w]));
@@ -590,11 +631,19 @@ function costPlan(db: Db, products: ReadonlyMap<string, ProductRow>, digits: num
       `SELECT CASE WHEN x.status IN ('auto', 'merged', 'confirmed') THEN x.canonical_sku ELSE g.sku END AS sku, g.value
        FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL AND g.value IS NOT NULL ORDER BY 1, g.id`,
     )
-    .all() as { sku: string; value: string }[];
+    .raw(true)
+    .iterate() as IterableIterator<[string, string]>;
   const gl = new Map<string, DecimalSum>();
-  for (const r of glRows) gl.set(r.sku, (gl.get(r.sku) ?? new DecimalSum()).add(r.value));
+  for (const [sku, value] of glRows) gl.set(sku, (gl.get(sku) ?? new DecimalSum()).add(value));
   const qty = new Map<string, string>();
-  for (const r of db.prepare('SELECT sku, sum(rounded) AS micro FROM op WHERE rule IS NULL GROUP BY sku').safeIntegers(true).all() as { sku: string; micro: bigint }[]) qty.set(r.sku, fromMicro(r.micro));
+  // One pass in table order (a GROUP BY would sort a million rows again).
+  const micro = new Map<string, number>();
+  for (const [sku, rounded] of db.prepare('SELECT sku, rounded FROM op WHERE rule IS NULL').raw(true).iterate() as IterableIterator<[string, number]>) {
+    const sum = (micro.get(sku) ?? 0) + rounded;
+    if (!Number.isSafeInteger(sum)) throw new RangeError(`opening quantity of ${sku} exceeds ${Number.MAX_SAFE_INTEGER / 1e6} units`);
+    micro.set(sku, sum);
+  }
+  for (const [sku, m] of micro) qty.set(sku, fromMicro(m));
   const costs: CostLine[] = [];
   for (const p of products.values()) {
     const q = qty.get(p.sku) ?? '0';
