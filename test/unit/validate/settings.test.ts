@@ -32,6 +32,13 @@ describe('validate settings (invsync.yaml validate:)', () => {
   });
 });
 
+describe('cleansing.decisions', () => {
+  it('is the reviewed decisions workbook, relative to invsync.yaml', () => {
+    expect(config({ cleansing: { decisions: 'review/accepted.xlsx' } }).decisions).toBe(path.resolve('/ws/review/accepted.xlsx'));
+    expect(config({}).decisions).toBeUndefined();
+  });
+});
+
 describe('odooVersions', () => {
   it.each([
     [{}, [18]],
