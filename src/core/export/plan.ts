@@ -17,7 +17,7 @@
  * could not use, negative balances, zero balances.
  */
 import { catalogueFor } from '../cleanse/cleanse.js';
-import { DecimalSum, canonicalDecimal, fromMicro, mulDecimals } from '../model/decimal.js';
+import { DecimalSum, canonicalDecimal, fromMicro } from '../model/decimal.js';
 import type { Db } from '../staging/database.js';
 import { parsePack, type Catalogue, type CatalogueUnit } from '../uom/index.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
@@ -654,7 +654,9 @@ function costPlan(db: Db, products: ReadonlyMap<string, ProductRow>, digits: num
   return { costs, glNotExported };
 }
 
-/** Σ qty × cost for a product's lines, exact. */
-export function lineValue(qty: string, cost: string): string {
-  return mulDecimals(qty, cost);
+/** The working tables buildPlan leaves for the writer; drop them when done. */
+export const WORK_TABLES = ['xl', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku'] as const;
+
+export function dropWorkTables(db: Db): void {
+  for (const table of WORK_TABLES) db.exec(`DROP TABLE IF EXISTS temp.${table}`);
 }
