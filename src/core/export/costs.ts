@@ -40,8 +40,47 @@ export function roundHalfUp(a: string, digits: number): string {
   return divideHalfUp(a, '1', digits);
 }
 
+/** A plain decimal with at most 9 integer and 6 fraction digits, as an integer count of millionths; undefined otherwise. */
+export function toMicroNumber(text: string): number | undefined {
+  const m = SIMPLE.exec(text);
+  if (!m) return undefined;
+  const v = Number(m[2]) * 1_000_000 + (m[3] ? Number(m[3].padEnd(6, '0')) : 0);
+  return m[1] ? -v : v;
+}
+const SIMPLE = /^(-?)(\d{1,9})(?:\.(\d{1,6}))?$/;
+
+/** An integer count of 10^-scale units as a plain decimal without trailing zeros. */
+function formatUnits(units: bigint, scale: number): string {
+  const negative = units < 0n;
+  let digits = (negative ? -units : units).toString();
+  if (scale > 0) {
+    digits = digits.padStart(scale + 1, '0');
+    let end = digits.length;
+    while (end > digits.length - scale && digits.charCodeAt(end - 1) === 48) end--;
+    const int = digits.slice(0, digits.length - scale);
+    digits = end > digits.length - scale ? `${int}.${digits.slice(digits.length - scale, end)}` : int;
+  }
+  return negative && digits !== '0' ? `-${digits}` : digits;
+}
+
 export function productCost(input: { glValue: string | null; qty: string; masterCost: string | null; digits: number }): ProductCost {
   const { glValue, qty, digits } = input;
+  // The common case without string arithmetic: both plain decimals, the quantity not zero.
+  const glMicro = glValue === null ? undefined : toMicroNumber(glValue);
+  const qtyMicro = toMicroNumber(qty);
+  if (glMicro !== undefined && qtyMicro !== undefined && qtyMicro !== 0) {
+    const g = BigInt(glMicro);
+    const q = BigInt(qtyMicro);
+    const scale = 10n ** BigInt(digits);
+    const num = (g < 0n ? -g : g) * scale;
+    const den = q < 0n ? -q : q;
+    const rounded = (2n * num + den) / (2n * den);
+    const cost = (g < 0n) !== (q < 0n) && g !== 0n ? -rounded : rounded;
+    if (cost >= 0n) {
+      const value = q * cost; // scale 6 + digits
+      return { cost: formatUnits(cost, digits), value: formatUnits(value, 6 + digits), residual: formatUnits(g * scale - value, 6 + digits), basis: 'gl' };
+    }
+  }
   const master = input.masterCost && /^-?\d*\.?\d+$/.test(input.masterCost.trim()) ? roundHalfUp(canonicalDecimal(input.masterCost), digits) : null;
   const fallback = (basis: CostBasis): ProductCost => {
     const cost = master ?? '0';

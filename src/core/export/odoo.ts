@@ -38,7 +38,7 @@ import {
   type OdooVersion,
 } from './headers.js';
 import { externalId } from './ids.js';
-import { buildPlan, type ExportPlan, type PreflightFinding } from './plan.js';
+import { buildPlan, dropWorkTables, type ExportPlan, type PreflightFinding } from './plan.js';
 import { exportSettings } from './settings.js';
 
 export interface ExportOdooOptions {
@@ -108,6 +108,7 @@ export async function exportOdoo(db: Db, options: ExportOdooOptions, run?: RunCo
   try {
     return await planAndWrite(db, options, settings, cleansedFirst, progress);
   } finally {
+    dropWorkTables(db);
     restoreTempStore();
   }
 }
@@ -127,7 +128,6 @@ function tempTablesOnDisk(db: Db): () => void {
     return () => undefined;
   }
   return () => {
-    for (const table of ['xl', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku']) db.exec(`DROP TABLE IF EXISTS temp.${table}`);
     try {
       db.pragma(`temp_store = ${before}`);
     } catch {

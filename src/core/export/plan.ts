@@ -17,7 +17,7 @@
  * could not use, negative balances, zero balances.
  */
 import { catalogueFor } from '../cleanse/cleanse.js';
-import { DecimalSum, canonicalDecimal, fromMicro, mulDecimals } from '../model/decimal.js';
+import { DecimalSum, canonicalDecimal, fromMicro } from '../model/decimal.js';
 import type { Db } from '../staging/database.js';
 import { parsePack, type Catalogue, type CatalogueUnit } from '../uom/index.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
@@ -129,8 +129,14 @@ export interface ExportPlan {
 
 const USABLE = "('same_unit', 'converted', 'unit_assumed')";
 const LOC_KEY = (column: string): string => `upper(replace(replace(replace(trim(${column}), ' ', ''), char(9), ''), '\\', '/'))`;
+/**
+ * A line's warehouse in SQL (`t` the staged row), as reconcile reads it: its own, else
+ * the location master's, else the first part of its path when that names a
+ * warehouse, else the location itself. The lookups are subqueries inside coalesce,
+ * so a line that names its warehouse costs none.
+ */
 const warehouseOf = (t: string): string =>
-  `coalesce(nullif(trim(${t}.warehouse), ''), l.warehouse, (SELECT w.warehouse FROM xwhn w WHERE w.key = upper(substr(${LOC_KEY(`${t}.location`)}, 1, instr(${LOC_KEY(`${t}.location`)} || '/', '/') - 1))), ${t}.location, '')`;
+  `coalesce(nullif(trim(${t}.warehouse), ''), (SELECT l.warehouse FROM xlocm l WHERE l.key = ${LOC_KEY(`${t}.location`)}), (SELECT w.warehouse FROM xwhn w WHERE w.key = upper(substr(${LOC_KEY(`${t}.location`)}, 1, instr(${LOC_KEY(`${t}.location`)} || '/', '/') - 1))), ${t}.location, '')`;
 
 const PRODUCT_FILE = 'product.product.csv';
 const QUANT_FILE = 'stock.quant.csv';
@@ -356,10 +362,15 @@ CREATE TEMP TABLE xl (side TEXT NOT NULL, row_id INTEGER NOT NULL, sku TEXT, war
 INSERT INTO xl (side, row_id, sku, warehouse, loc_key, lot, micro, usable)
 SELECT '${side}', t.id, q.sku, ${warehouseOf('t')}, coalesce(${LOC_KEY('t.location')}, ''), coalesce(trim(t.lot), ''), q.qty_micro, q.status IN ${USABLE}
 FROM quantities q JOIN ${kind} t ON t.id = q.row_id
-LEFT JOIN xlocm l ON l.key = ${LOC_KEY('t.location')}
 WHERE q.kind = '${kind}';`);
   }
-  db.exec('UPDATE xl SET warehouse = (SELECT w.warehouse FROM xwhn w WHERE w.key = upper(xl.warehouse)) WHERE EXISTS (SELECT 1 FROM xwhn w WHERE w.key = upper(xl.warehouse) AND w.warehouse <> xl.warehouse)');
+  // A warehouse written in another case than the location master's ("wh-north") is the master's.
+  const spelling = new Map((db.prepare('SELECT key, warehouse FROM xwhn').all() as { key: string; warehouse: string }[]).map((r) => [r.key, r.warehouse]));
+  const rename = db.prepare('UPDATE xl SET warehouse = ? WHERE warehouse = ?');
+  for (const { warehouse } of db.prepare('SELECT DISTINCT warehouse FROM xl').all() as { warehouse: string }[]) {
+    const master = spelling.get(warehouse.toUpperCase());
+    if (master !== undefined && master !== warehouse) rename.run(master, warehouse);
+  }
 }
 
 /**
@@ -629,7 +640,7 @@ function costPlan(db: Db, products: ReadonlyMap<string, ProductRow>, digits: num
   const glRows = db
     .prepare(
       `SELECT CASE WHEN x.status IN ('auto', 'merged', 'confirmed') THEN x.canonical_sku ELSE g.sku END AS sku, g.value
-       FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL AND g.value IS NOT NULL ORDER BY 1, g.id`,
+       FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL AND g.value IS NOT NULL`,
     )
     .raw(true)
     .iterate() as IterableIterator<[string, string]>;
@@ -654,7 +665,9 @@ function costPlan(db: Db, products: ReadonlyMap<string, ProductRow>, digits: num
   return { costs, glNotExported };
 }
 
-/** Σ qty × cost for a product's lines, exact. */
-export function lineValue(qty: string, cost: string): string {
-  return mulDecimals(qty, cost);
+/** The working tables buildPlan leaves for the writer; drop them when done. */
+export const WORK_TABLES = ['xl', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku'] as const;
+
+export function dropWorkTables(db: Db): void {
+  for (const table of WORK_TABLES) db.exec(`DROP TABLE IF EXISTS temp.${table}`);
 }

@@ -17,12 +17,16 @@
  */
 import type { Db } from '../staging/database.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
-import { buildPlan, type PreflightFinding } from './plan.js';
+import { buildPlan, dropWorkTables, type PreflightFinding } from './plan.js';
 import { exportSettings } from './settings.js';
 
 export type { PreflightFinding } from './plan.js';
 
 /** Everything Odoo would refuse, checked over the staged, cleansed data; [] when clean. */
 export function preflight(db: Db, options: { odooVersion: 17 | 18 | 19; config: WorkspaceConfig }): PreflightFinding[] {
-  return [...buildPlan(db, { odooVersion: options.odooVersion, config: options.config, settings: exportSettings(options.config) }).findings];
+  try {
+    return [...buildPlan(db, { odooVersion: options.odooVersion, config: options.config, settings: exportSettings(options.config) }).findings];
+  } finally {
+    dropWorkTables(db);
+  }
 }

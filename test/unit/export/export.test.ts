@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanseWorkspace } from '../../../src/core/cleanse/cleanse.js';
 import { CheckFailedError } from '../../../src/core/errors.js';
 import { divideHalfUp, productCost } from '../../../src/core/export/costs.js';
+import { compareDecimals, fromScaled, mulDecimals, subDecimals } from '../../../src/core/model/decimal.js';
 import { escapeKey, externalId } from '../../../src/core/export/ids.js';
 import { exportOdoo } from '../../../src/core/export/odoo.js';
 import { warehouseCodes } from '../../../src/core/export/plan.js';
@@ -81,6 +83,19 @@ describe('cost tie-out', () => {
   it('reports the residual where it cannot tie exactly (10.00 over 3 units)', () => {
     expect(productCost({ glValue: '10', qty: '3', masterCost: null, digits: 2 })).toEqual({ cost: '3.33', value: '9.99', residual: '0.01', basis: 'gl' });
     expect(productCost({ glValue: '10', qty: '6', masterCost: null, digits: 2 })).toEqual({ cost: '1.67', value: '10.02', residual: '-0.02', basis: 'gl' });
+  });
+
+  it('the integer fast path agrees with exact decimal arithmetic (property)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 13n), max: 10n ** 13n }), fc.bigInt({ min: 1n, max: 10n ** 14n }), fc.integer({ min: 0, max: 4 }), (glCents, qtyMicro, digits) => {
+        const glValue = fromScaled({ units: glCents, scale: 2 });
+        const qty = fromScaled({ units: qtyMicro, scale: 6 });
+        const c = productCost({ glValue, qty, masterCost: '1', digits });
+        const cost = divideHalfUp(glValue, qty, digits);
+        if (compareDecimals(cost, '0') < 0) return c.basis === 'master_sign';
+        return c.basis === 'gl' && c.cost === cost && c.value === mulDecimals(qty, cost) && c.residual === subDecimals(glValue, mulDecimals(qty, cost));
+      }),
+    );
   });
 
   it('falls back to the master cost without a GL value, without stock, or with opposite signs', () => {
