@@ -123,7 +123,7 @@ function tempTablesOnDisk(db: Db): () => void {
   const before = db.pragma('temp_store', { simple: true }) as number;
   try {
     db.pragma('temp_store = FILE');
-    db.pragma('temp.cache_size = -32768');
+    db.pragma('temp.cache_size = -8192');
   } catch {
     return () => undefined;
   }
