@@ -22,6 +22,7 @@ import { benchClusters } from './clusters.js';
 import { writeLargeItemsCsv } from './items.js';
 import { best, cached, freshDb, measure, succeeds, type Measurement } from './measure.js';
 import { benchReconcile } from './reconcile.js';
+import { benchExport } from './export.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DATA = path.join(REPO, 'bench-data');
@@ -64,6 +65,12 @@ async function main(): Promise<void> {
     const rec = await benchReconcile({ dataDir: DATA, bin: BIN, runs: Number(process.env.BENCH_RECONCILE_RUNS ?? 1), measure });
     for (const [label, count, seconds, peakMb, ratio] of rec.rows) row(label, count, fmt(seconds), seconds > 0 ? rate(Number(count.replace(/,/g, '')), seconds) : '', peakMb > 0 ? fmt(peakMb, 0) : '', ratio);
     notes.push(...rec.notes);
+  }
+
+  if (wanted('export')) {
+    const exp = await benchExport({ dataDir: DATA, bin: BIN, runs: Number(process.env.BENCH_EXPORT_RUNS ?? 1), measure });
+    for (const [label, count, seconds, peakMb, ratio] of exp.rows) row(label, count, fmt(seconds), '', peakMb > 0 ? fmt(peakMb, 0) : '', ratio);
+    notes.push(...exp.notes);
   }
 
   lines.push('');

@@ -7,11 +7,14 @@ import { InvsyncError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { registerCleanse } from './commands/cleanse.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExport } from './commands/export.js';
 import { registerInit } from './commands/init.js';
 import { registerLoad } from './commands/load.js';
 import { registerProfile } from './commands/profile.js';
 import { registerReconcile } from './commands/reconcile.js';
+import { registerRun } from './commands/run.js';
 import { registerUom } from './commands/uom.js';
+import { registerValidate } from './commands/validate.js';
 import { CommandContext } from './context.js';
 import { processIo, type CliIo } from './io.js';
 import { addGlobalOptions } from './options.js';
@@ -36,8 +39,11 @@ export function buildProgram(ctx: CommandContext): Command {
   registerProfile(program, ctx);
   registerCleanse(program, ctx);
   registerReconcile(program, ctx);
+  registerValidate(program, ctx);
+  registerRun(program, ctx);
   registerDemo(program, ctx);
   registerUom(program, ctx);
+  registerExport(program, ctx);
   for (const command of program.commands) {
     command.exitOverride();
     command.configureOutput({ writeOut: (s) => void ctx.io.stdout.write(s), writeErr: (s) => void ctx.io.stderr.write(s) });

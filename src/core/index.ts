@@ -14,3 +14,6 @@ export { reconcile, type ReconcileCommandResult } from './reconcile/reconcile.js
 export { reconcileWorkspace, type ReconcileResult } from './reconcile/engine.js';
 export { convertQuantity, defaultCatalogue } from './uom/index.js';
 export { readWorkspaceConfig, type WorkspaceConfig } from './workspace/config.js';
+export { runPipeline, PIPELINE_STEPS, type PipelineOptions, type PipelineResult, type PipelineStep } from './pipeline/pipeline.js';
+export { validateWorkspace, type ValidateCheck, type ValidateResult } from './validate/validate.js';
+export { junitXml } from './validate/junit.js';

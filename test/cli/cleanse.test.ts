@@ -3,10 +3,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO, normalise, runCli, tempWorkspace } from '../helpers/cli.js';
+import { normalise, runCli } from '../helpers/cli.js';
 import { expectGolden } from '../helpers/golden.js';
-
-const DEMO = path.join(REPO, 'fixtures/demo');
+import { DEMO, unreviewedSampleWorkspace } from '../helpers/sample.js';
 
 function query<T>(db: string, sql: string): T[] {
   const d = new Database(db, { readonly: true });
@@ -17,14 +16,8 @@ function query<T>(db: string, sql: string): T[] {
   }
 }
 
-/** The sample cutover staged and cleansed in a fresh workspace (with the demo's invsync.yaml). */
-async function demoWorkspace(): Promise<string> {
-  const ws = tempWorkspace();
-  fs.copyFileSync(path.join(DEMO, 'invsync.yaml'), path.join(ws, 'invsync.yaml'));
-  const run = await runCli(['demo', '--quiet'], { cwd: ws });
-  expect(run.code, run.stderr).toBe(0);
-  return ws;
-}
+/** The sample cutover staged and cleansed in a fresh workspace, before review (test/helpers/sample.ts). */
+const demoWorkspace = (): Promise<string> => unreviewedSampleWorkspace();
 
 describe('cleanse on the sample cutover', () => {
   let ws: string;

@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { normalise, runCli, tempWorkspace } from '../helpers/cli.js';
 import { expectGolden } from '../helpers/golden.js';
+import { readJunit } from '../unit/validate/xml-reader.js';
 
 /** Every staged value, in a stable order, without the audit trail's times. */
 function stagedContent(db: string): string {
@@ -15,27 +17,97 @@ function stagedContent(db: string): string {
   }
 }
 
+/** Seconds differ from run to run; the rest of the summary does not. */
+const withoutSeconds = (text: string): string => text.replace(/(?<= {2}) *\d+\.\d\d(?= {2})/g, (m) => '0.00'.padStart(m.length));
+
+function filesUnder(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) out.set(path.relative(dir, path.join(entry.parentPath, entry.name)), fs.readFileSync(path.join(entry.parentPath, entry.name)));
+  }
+  return out;
+}
+
 describe('invsync demo', () => {
-  it('stages the bundled sample cutover and prints its profile (golden)', async () => {
-    const ws = tempWorkspace();
-    const run = await runCli(['demo'], { cwd: ws });
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expectGolden('demo.txt', normalise(run.stdout, ws));
+  let ws: string;
+  let first: { code: number; stdout: string; stderr: string };
+  beforeAll(async () => {
+    ws = tempWorkspace();
+    first = await runCli(['demo'], { cwd: ws });
   });
 
-  it('accounts for every row and gives the same staged data when run again', async () => {
-    const ws = tempWorkspace();
-    const first = await runCli(['demo', '--json'], { cwd: ws });
-    const result = JSON.parse(first.stdout) as { profile: { totals: { rowsRead: number; rowsStaged: number; rowsRejected: number } } };
+  it('runs the whole cutover on the bundled sample and prints the one-screen summary (golden)', () => {
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expectGolden('demo.txt', withoutSeconds(normalise(first.stdout, ws)));
+  });
+
+  it('writes the reports, the review workbook, load files for Odoo 17, 18 and 19 and a passing validate', () => {
+    const out = path.join(ws, 'out');
+    for (const f of ['variance.csv', 'valuation.csv', 'sync.csv', 'summary.json', 'variance.xlsx', 'review.xlsx', 'validate.junit.xml']) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+    for (const version of [17, 18, 19]) {
+      const manifest = JSON.parse(fs.readFileSync(path.join(out, `odoo-${version}`, 'manifest.json'), 'utf8')) as { files: { file: string }[] };
+      expect(manifest.files.length, `odoo-${version}`).toBeGreaterThan(5);
+      for (const f of manifest.files) expect(fs.existsSync(path.join(out, `odoo-${version}`, f.file)), `odoo-${version}/${f.file}`).toBe(true);
+    }
+    const junit = readJunit(fs.readFileSync(path.join(out, 'validate.junit.xml'), 'utf8'));
+    expect(junit.suite.failures).toBe('0');
+    expect(junit.cases.map((c) => c.name)).toEqual([
+      'load.conservation',
+      'cleanse.conservation',
+      'cleanse.unmapped_skus',
+      'cleanse.unconverted_units',
+      'cleanse.pending_review',
+      'preflight.odoo-17',
+      'preflight.odoo-18',
+      'preflight.odoo-19',
+      'reconcile.accuracy',
+      'reconcile.net_value',
+      'reconcile.gross_value',
+      'reconcile.valuation_net',
+      'reconcile.unmapped',
+      'gl.tie_out',
+    ]);
+  });
+
+  it('applies the bundled review decisions: nothing is left to review, the planted twins are merged', () => {
+    const d = new Database(path.join(ws, 'invsync.db'), { readonly: true });
+    try {
+      expect(d.prepare("SELECT count(*) AS n FROM item_clusters WHERE status = 'review'").get()).toEqual({ n: 0 });
+      const xref = (s: string): unknown => d.prepare('SELECT canonical_sku, status FROM sku_xref WHERE spelling = ?').get(s);
+      expect(xref('ELC-2528')).toEqual({ canonical_sku: 'ELC-2028', status: 'merged' });
+      expect(xref('123457302118')).toEqual({ canonical_sku: '1.23457E+11', status: 'confirmed' });
+      expect(xref('SAN-0045')).toEqual({ canonical_sku: null, status: 'rejected' });
+    } finally {
+      d.close();
+    }
+  });
+
+  it('skips every step when run again, with the same outputs and staged data', async () => {
+    const before = filesUnder(path.join(ws, 'out'));
+    const staged = stagedContent(path.join(ws, 'invsync.db'));
+    const again = await runCli(['demo', '--json'], { cwd: ws });
+    expect(again.code, again.stderr).toBe(0);
+    const result = JSON.parse(again.stdout) as { pipeline: { steps: { step: string; status: string }[]; passed: boolean }; profile: { totals: { rowsRead: number; rowsStaged: number; rowsRejected: number } } };
+    expect(result.pipeline.steps.map((s) => `${s.step} ${s.status}`)).toEqual(['load skipped', 'cleanse skipped', 'reconcile skipped', 'export skipped', 'validate skipped']);
+    expect(result.pipeline.passed).toBe(true);
     const t = result.profile.totals;
     expect(t.rowsRead).toBe(t.rowsStaged + t.rowsRejected);
-    const before = stagedContent(path.join(ws, 'invsync.db'));
-    const second = await runCli(['demo', '--json'], { cwd: ws });
-    expect(second.code).toBe(0);
-    const after = stagedContent(path.join(ws, 'invsync.db'));
+    expect(stagedContent(path.join(ws, 'invsync.db'))).toBe(staged);
+    const after = filesUnder(path.join(ws, 'out'));
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    for (const [f, bytes] of before) expect(after.get(f)!.equals(bytes), f).toBe(true);
+  });
+
+  it('gives byte-identical outputs and the same staged values when forced to redo every step', async () => {
+    const before = filesUnder(path.join(ws, 'out'));
+    const staged = stagedContent(path.join(ws, 'invsync.db'));
+    const forced = await runCli(['demo', '--force', '--json'], { cwd: ws });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect((JSON.parse(forced.stdout) as { pipeline: { steps: { status: string }[] } }).pipeline.steps.every((s) => s.status === 'ran')).toBe(true);
+    for (const [f, bytes] of filesUnder(path.join(ws, 'out'))) expect(bytes.equals(before.get(f)!), f).toBe(true);
     // Ids move on a reload; the values do not.
     const strip = (s: string): string => s.replace(/"(id|sheet_id)":\d+,/g, '');
-    expect(strip(after)).toBe(strip(before));
+    expect(strip(stagedContent(path.join(ws, 'invsync.db')))).toBe(strip(staged));
   });
 });

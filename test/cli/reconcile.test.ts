@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO, runCli, tempWorkspace } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { expectGolden } from '../helpers/golden.js';
+import { DEMO, unreviewedSampleWorkspace } from '../helpers/sample.js';
 
-const DEMO = path.join(REPO, 'fixtures/demo');
 
 interface PlantedLine {
   leg: string;
@@ -28,9 +28,8 @@ function parseCsv(text: string): Record<string, string>[] {
 describe('reconcile on the sample cutover', () => {
   let ws: string;
   beforeAll(async () => {
-    ws = tempWorkspace();
-    fs.copyFileSync(path.join(DEMO, 'invsync.yaml'), path.join(ws, 'invsync.yaml'));
-    expect((await runCli(['demo', '--quiet', '--out', 'demo-out'], { cwd: ws })).code).toBe(0);
+    // Before review: the state planted.json describes (test/helpers/sample.ts).
+    ws = await unreviewedSampleWorkspace(['--out', 'demo-out']);
   });
 
   it('writes the three CSV files and the summary (golden)', async () => {

@@ -46,13 +46,22 @@ export interface FailedMeasure {
   readonly condition: string;
 }
 
+/** A measure's value in the summary (what a condition compares); `validate` shows it for passing checks too. */
+export function measureValue(summary: ReconcileSummary, measure: string): string {
+  return MEASURES[measure]!.of(summary);
+}
+
+/** Does the condition hold (the threshold is crossed)? */
+export function conditionHolds(value: string, threshold: Threshold): boolean {
+  const c = compareDecimals(value, threshold.limit);
+  return threshold.op === '<' ? c < 0 : threshold.op === '<=' ? c <= 0 : threshold.op === '>' ? c > 0 : c >= 0;
+}
+
 export function failingMeasures(summary: ReconcileSummary, thresholds: readonly Threshold[]): FailedMeasure[] {
   const failed: FailedMeasure[] = [];
   for (const t of thresholds) {
     const value = MEASURES[t.measure]!.of(summary);
-    const c = compareDecimals(value, t.limit);
-    const holds = t.op === '<' ? c < 0 : t.op === '<=' ? c <= 0 : t.op === '>' ? c > 0 : c >= 0;
-    if (holds) failed.push({ measure: t.measure, value, condition: `${t.measure} ${t.op} ${t.limit}` });
+    if (conditionHolds(value, t)) failed.push({ measure: t.measure, value, condition: `${t.measure} ${t.op} ${t.limit}` });
   }
   return failed;
 }

@@ -283,6 +283,22 @@ CREATE TABLE quantities (
 CREATE INDEX quantities_by_kind_row ON quantities(kind, row_id);
 `,
   },
+  {
+    version: 4,
+    name: 'run: the state of each pipeline step (input fingerprint, outputs, last result)',
+    sql: `
+CREATE TABLE pipeline_steps (
+  step TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  inputs TEXT NOT NULL,
+  outputs TEXT NOT NULL,
+  result TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  run_id INTEGER NOT NULL REFERENCES runs(id)
+) STRICT;
+`,
+  },
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+/** The highest version, whatever order branches appended their migrations in. */
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -1,4 +1,4 @@
--- invsync staging schema, version 2. Generated from src/core/staging/migrations.ts
+-- invsync staging schema, version 4. Generated from src/core/staging/migrations.ts
 -- by `npm run schema`; test/unit/staging/schema.test.ts fails when it is out of date.
 
 CREATE TABLE counts (
@@ -131,6 +131,16 @@ CREATE TABLE moves (
   unit_cost TEXT,
   qty_unit_in_cell TEXT,
   flags TEXT
+) STRICT;
+
+CREATE TABLE pipeline_steps (
+  step TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  inputs TEXT NOT NULL,
+  outputs TEXT NOT NULL,
+  result TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  run_id INTEGER NOT NULL REFERENCES runs(id)
 ) STRICT;
 
 CREATE TABLE quantities (

@@ -44,6 +44,8 @@ export interface WorkspaceConfig {
   readonly units: UnitsConfig;
   /** Odoo version the conversions and load files follow (default 18). */
   readonly odooVersion: 17 | 18 | 19;
+  /** `cleansing.decisions`: the reviewed decisions workbook `run` applies (absolute path). */
+  readonly decisions?: string;
   /** Sections later commands read (tolerances, export, …), kept as written. */
   readonly sections: Readonly<Record<string, unknown>>;
 }
@@ -84,7 +86,7 @@ export function parseWorkspaceConfig(doc: unknown, file: string): WorkspaceConfi
     sources.push({ file: e.file as string, kind: e.kind as string, map: optionalString(e.map), sheet: optionalString(e.sheet) });
   });
 
-  const cleansing = section(obj.cleansing, 'cleansing', ['sku', 'units'], fail);
+  const cleansing = section(obj.cleansing, 'cleansing', ['sku', 'units', 'decisions'], fail);
   const skuSection = section(cleansing.sku, 'cleansing.sku', ['separators', 'revision_suffixes', 'case_sensitive'], fail);
   const sku: SkuRulesConfig = {
     separators: optionalString(skuSection.separators),
@@ -109,7 +111,17 @@ export function parseWorkspaceConfig(doc: unknown, file: string): WorkspaceConfi
   if (version !== 17 && version !== 18 && version !== 19) fail('odoo_version must be 17, 18 or 19');
   const sections: Record<string, unknown> = {};
   for (const key of ['tolerances', 'reconcile', 'counts', 'export', 'validate']) if (obj[key] !== undefined) sections[key] = obj[key];
-  return { file, folder: path.dirname(file), sources, sku, units, odooVersion: version as 17 | 18 | 19, sections };
+  const decisions = optionalString(cleansing.decisions);
+  return {
+    file,
+    folder: path.dirname(file),
+    sources,
+    sku,
+    units,
+    odooVersion: version as 17 | 18 | 19,
+    ...(decisions ? { decisions: path.resolve(path.dirname(file), decisions) } : {}),
+    sections,
+  };
 }
 
 function links(value: unknown, fail: (what: string) => never): UnitsConfig['links'] {

@@ -1,0 +1,134 @@
+/**
+ * The export benchmark: `invsync export odoo --odoo-version 18` over a staged and
+ * cleansed workspace of 200,000 products and 1,000,000 opening-stock lines, side by
+ * side in the same run with the floor: the sqlite3 shell writing the same rows
+ * (products and stock lines, joined and sorted as the load files are) as CSV with
+ * `.mode csv`. The export also plans, runs the pre-flight checks, writes units,
+ * categories, locations, lots, the cost tie-out and the manifest (with SHA-256s).
+ *
+ * Data (deterministic, generated straight into a staging database once and cached):
+ * 200,000 SKUs (EA, one in four with a BX12 purchase unit, one in twenty lot-tracked,
+ * 40 categories, a unit cost), 5 warehouses of 2,000 bins, every SKU in one bin of
+ * every warehouse (1,000,000 ERP lines, a lot on the tracked ones), a GL value per
+ * SKU (book value, one in fifty off by some cents). No counts: the book is the
+ * opening stock.
+ *
+ * Exported for bench/run.ts (section `export`):
+ *
+ *     const r = await benchExport({ dataDir: DATA, bin: BIN, runs, measure });
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { openDatabase } from '../src/core/staging/database.js';
+import { best, cached, freshDb, succeeds, type Measure, type Measurement } from './measure.js';
+
+export const EXPORT_SHAPE = { version: 1, skus: 200_000, warehouses: 5, binsPerWarehouse: 2_000 } as const;
+const AISLES = 'ABCDEFGHIJKLMNOPQRST';
+
+export interface BenchExportOptions {
+  readonly dataDir: string;
+  readonly bin: string;
+  readonly runs: number;
+  readonly measure: Measure;
+}
+
+export type BenchRow = [label: string, rows: string, seconds: number, peakMb: number, ratio: string];
+
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+const skuOf = (i: number): string => `SKU-${pad(i, 6)}`;
+const binName = (w: number, bin: number): string => `WH-${w}/${AISLES[Math.floor(bin / 100)]}-${pad((Math.floor(bin / 5) % 20) + 1, 2)}-${pad((bin % 5) + 1, 2)}`;
+const money = (cents: number): string => `${Math.floor(cents / 100)}.${pad(cents % 100, 2)}`;
+
+/** A staged, cleansed workspace database, as `load` and `cleanse` would leave it. */
+export async function writeExportDatabase(file: string): Promise<void> {
+  const db = openDatabase(file, { create: true });
+  try {
+    db.exec('BEGIN');
+    db.prepare("INSERT INTO runs (id, command, arguments, tool_version, started_at, outcome) VALUES (1, 'load', '[]', 'bench', '2026-01-01', 'success')").run();
+    db.prepare("INSERT INTO sources (id, kind, path, file_name, sha256, size_bytes, format, rows_read, rows_staged, rows_rejected, rows_skipped_blank, run_id) VALUES (1, 'erp', 'bench', 'bench.csv', '0', 0, 'csv', 0, 0, 0, 0, 1)").run();
+    db.prepare("INSERT INTO source_sheets (id, source_id, name, headers, mapping) VALUES (1, 1, 'bench', '[]', '{}')").run();
+    const item = db.prepare("INSERT INTO items_clean (sku, description, uom, uom_key, purchase_uom, pack_size, category, unit_cost, barcode, barcode_status, tracking) VALUES (?, ?, 'EA', 'units', ?, ?, ?, ?, NULL, NULL, ?)");
+    const cost = (i: number): number => 5 + (mix(i, 99) % 25_000);
+    for (let i = 1; i <= EXPORT_SHAPE.skus; i++) {
+      const box = i % 4 === 0;
+      item.run(skuOf(i), `bench part ${i}`, box ? 'BX12' : null, box ? '12' : null, `Bench/Category ${i % 40}`, money(cost(i)), i % 20 === 0 ? 'lot' : 'none');
+    }
+    const location = db.prepare("INSERT INTO locations (sheet_id, row_no, location, parent, warehouse, usage) VALUES (1, ?, ?, ?, ?, ?)");
+    let row = 0;
+    for (let w = 1; w <= EXPORT_SHAPE.warehouses; w++) {
+      location.run(++row, `WH-${w}`, null, `WH-${w}`, 'view');
+      for (let bin = 0; bin < EXPORT_SHAPE.binsPerWarehouse; bin++) location.run(++row, binName(w, bin), `WH-${w}`, `WH-${w}`, 'internal');
+    }
+    const erp = db.prepare("INSERT INTO erp (id, sheet_id, row_no, sku, warehouse, location, lot, qty, uom, unit_cost) VALUES (?, 1, ?, ?, ?, ?, ?, ?, 'EA', ?)");
+    const quantity = db.prepare("INSERT INTO quantities (kind, row_id, spelling, sku, qty, uom, qty_base, qty_micro, base_uom, status) VALUES ('erp', ?, ?, ?, ?, 'EA', ?, ?, 'EA', 'same_unit')");
+    const gl = db.prepare("INSERT INTO gl (sheet_id, row_no, sku, account, value) VALUES (1, ?, ?, '1400', ?)");
+    let id = 0;
+    for (let i = 1; i <= EXPORT_SHAPE.skus; i++) {
+      let total = 0;
+      for (let w = 1; w <= EXPORT_SHAPE.warehouses; w++) {
+        const qty = 1 + (mix(i, w + 10) % 500);
+        total += qty;
+        const lot = i % 20 === 0 ? `L${pad(mix(i, w + 20) % 100_000, 5)}` : null;
+        id++;
+        erp.run(id, id, skuOf(i), `WH-${w}`, binName(w, mix(i, w) % EXPORT_SHAPE.binsPerWarehouse), lot, String(qty), money(cost(i)));
+        quantity.run(id, skuOf(i), skuOf(i), String(qty), String(qty), qty * 1_000_000);
+      }
+      gl.run(i, skuOf(i), money(total * cost(i) + (i % 50 === 0 ? 7 : 0)));
+    }
+    db.prepare("INSERT INTO runs (id, command, arguments, tool_version, started_at, outcome) VALUES (2, 'cleanse', '[]', 'bench', '2026-01-01', 'success')").run();
+    db.exec('COMMIT');
+  } finally {
+    db.close();
+  }
+}
+
+/** The floor: the same product and stock rows, joined and sorted, written by the sqlite3 shell. */
+const FLOOR_SQL = `
+.mode csv
+.headers on
+.once products.csv
+SELECT 'invsync_product_' || sku AS id, sku AS default_code, description AS name, barcode, 'consu' AS type, '1' AS is_storable, 'uom.product_uom_unit' AS "uom_id/id",
+       CASE WHEN purchase_uom IS NULL THEN 'uom.product_uom_unit' ELSE 'uom.product_uom_dozen' END AS "uom_po_id/id", tracking, unit_cost AS standard_price, 'invsync_category_' || category AS "categ_id/id"
+FROM items_clean ORDER BY sku;
+.once quants.csv
+SELECT replace(e.location, 'WH-', 'WH') AS location_id, 'invsync_product_' || q.sku AS "product_id/id", CASE WHEN e.lot IS NULL THEN '' ELSE 'invsync_lot_' || q.sku || '_-' || e.lot END AS "lot_id/id", q.qty AS inventory_quantity
+FROM quantities q JOIN erp e ON e.id = q.row_id WHERE q.kind = 'erp' ORDER BY 1, 2, 3;
+`;
+
+export async function benchExport(options: BenchExportOptions): Promise<{ rows: BenchRow[]; notes: string[] }> {
+  const { dataDir, bin, runs, measure } = options;
+  const source = await cached(path.join(dataDir, `export-v${EXPORT_SHAPE.version}.db`), writeExportDatabase);
+  const work = path.join(dataDir, 'export-work');
+  fs.mkdirSync(work, { recursive: true });
+  const copy = (): string => {
+    const db = freshDb(path.join(work, 'export.db'));
+    fs.copyFileSync(source, db);
+    return db;
+  };
+  const lines = `${(EXPORT_SHAPE.skus).toLocaleString('en-US')} + ${(EXPORT_SHAPE.skus * EXPORT_SHAPE.warehouses).toLocaleString('en-US')}`;
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  let floor: Measurement | undefined;
+  if (succeeds('sqlite3', ['-version'])) {
+    floor = best(runs, () => measure('sqlite3', [copy()], { cwd: work, input: FLOOR_SQL }));
+    rows.push(['sqlite3 shell .mode csv, same rows (floor)', lines, floor.seconds, floor.peakMb, '1.00x']);
+  } else {
+    notes.push('sqlite3 shell not installed (apt-get install sqlite3): no floor for the export ratio');
+  }
+  const exported = best(runs, () => {
+    const db = copy();
+    return measure(process.execPath, [bin, 'export', 'odoo', '--odoo-version', '18', '--out', path.join(work, 'odoo'), '--db', db, '--quiet'], { cwd: work });
+  });
+  rows.push(['invsync export odoo (18.0)', lines, exported.seconds, exported.peakMb, floor ? `${(exported.seconds / floor.seconds).toFixed(2)}x` : '']);
+  notes.push(`export: ${EXPORT_SHAPE.skus.toLocaleString('en-US')} products and ${(EXPORT_SHAPE.skus * EXPORT_SHAPE.warehouses).toLocaleString('en-US')} stock lines (every load file, pre-flight, cost tie-out, manifest with SHA-256s); target within 3x of the floor and under 400 MB`);
+  return { rows, notes };
+}

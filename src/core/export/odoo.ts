@@ -1,0 +1,523 @@
+/**
+ * `export odoo`: the load files for Settings > Import of Odoo 17, 18 or 19, in
+ * import order, with manifest.json (files, rows, SHA-256s, control totals) and the
+ * reports an auditor reads beside them (costs.csv, rejects.csv, rounding.csv).
+ *
+ * Compute, then write: buildPlan() computes everything and runs the pre-flight
+ * checks; a finding stops the export before any file exists. The files are written
+ * into a temporary folder beside the output folder, which replaces the output
+ * folder only when every file is complete: a failure leaves the previous export
+ * as it was. CSVs are UTF-8 without a BOM, comma-separated, quoted only where
+ * needed, LF line ends (Odoo's importer reads them with Python's csv module, which
+ * accepts LF and CRLF alike), rows in a fixed order: the same data gives the same
+ * bytes.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CheckFailedError, UsageError, WorkspaceError } from '../errors.js';
+import { cleanseWorkspace } from '../cleanse/cleanse.js';
+import { cleanseIsStale } from '../reconcile/reconcile.js';
+import { DecimalSum, compareDecimals, fromMicro, fromScaled, negateDecimal, toScaled } from '../model/decimal.js';
+import { CsvWriter, writeCsv, type CsvValue } from '../reports/csv.js';
+import { writeFileAtomic } from '../reports/files.js';
+import type { RunContext } from '../staging/audit.js';
+import type { Db } from '../staging/database.js';
+import type { WorkspaceConfig } from '../workspace/config.js';
+import {
+  LOCATION_COLUMNS,
+  LOT_COLUMNS,
+  MOVE_COLUMNS,
+  PRODUCT_CATEGORY_COLUMNS,
+  UOM_CATEGORY_COLUMNS,
+  WAREHOUSE_COLUMNS,
+  productColumns,
+  quantColumns,
+  uomColumns,
+  type ApplyMode,
+  type OdooVersion,
+} from './headers.js';
+import { externalId } from './ids.js';
+import { buildPlan, dropWorkTables, type ExportPlan, type PreflightFinding } from './plan.js';
+import { exportSettings } from './settings.js';
+
+export interface ExportOdooOptions {
+  readonly odooVersion: 17 | 18 | 19;
+  readonly outDir: string;
+  readonly config: WorkspaceConfig;
+  readonly applyMode?: 'count' | 'auto';
+  readonly batchRows?: number;
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface ExportedFile {
+  readonly file: string;
+  readonly model?: string;
+  readonly rows: number;
+  readonly sha256: string;
+}
+
+export interface WarehouseTotal {
+  readonly warehouse: string;
+  readonly code: string;
+  readonly lines: number;
+  readonly qty: string;
+  readonly value: string;
+  readonly gl_value: string;
+}
+
+export interface ExportOdooResult {
+  readonly outDir: string;
+  readonly manifestFile: string;
+  /** The load files, in import order. */
+  readonly files: readonly ExportedFile[];
+  readonly reports: readonly ExportedFile[];
+  readonly odooVersion: OdooVersion;
+  readonly applyMode: ApplyMode;
+  readonly controlTotals: { readonly warehouses: readonly WarehouseTotal[]; readonly total: Omit<WarehouseTotal, 'warehouse' | 'code'> };
+  readonly costTieOut: CostTieOut;
+  readonly leftOut: Readonly<Record<string, number>>;
+  readonly roundedLines: number;
+  readonly cleansedFirst: boolean;
+}
+
+export const REPORT_COLUMNS = {
+  rejects: ['file', 'record', 'rule', 'reason', 'sku', 'warehouse', 'location', 'lot', 'qty', 'source'],
+  costs: ['sku', 'opening_qty', 'gl_value', 'cost', 'opening_value', 'residual', 'basis'],
+  rounding: ['sku', 'warehouse', 'location', 'lot', 'qty', 'rounded', 'difference'],
+} as const;
+
+/** The findings as one message: a line per finding (file, record, rule: message). */
+export function findingsMessage(findings: readonly PreflightFinding[]): string {
+  const lines = findings.map((f) => `  ${f.file}  ${f.record}  ${f.rule}: ${f.message}`);
+  return `pre-flight found ${findings.length} problem${findings.length === 1 ? '' : 's'}; nothing was written:\n${lines.join('\n')}`;
+}
+
+export async function exportOdoo(db: Db, options: ExportOdooOptions, run?: RunContext): Promise<ExportOdooResult> {
+  // The export reads only the workspace database: no input file to record in the run.
+  void run;
+  const settings = exportSettings(options.config, { ...(options.applyMode ? { applyMode: options.applyMode } : {}), ...(options.batchRows !== undefined ? { batchRows: options.batchRows } : {}) });
+  const progress = options.onProgress ?? ((): void => undefined);
+  const cleansedFirst = cleanseIsStale(db);
+  if (cleansedFirst) {
+    progress('cleansing first (the staged data changed)');
+    cleanseWorkspace(db, { config: options.config });
+  }
+  progress('planning and pre-flight checks');
+  const restoreTempStore = tempTablesOnDisk(db);
+  try {
+    return await planAndWrite(db, options, settings, cleansedFirst, progress);
+  } finally {
+    dropWorkTables(db);
+    restoreTempStore();
+  }
+}
+
+/**
+ * The export's working tables hold a row per opening-stock line: on disk (the OS's
+ * temporary folder) rather than in memory, so that memory does not grow with the
+ * input. SQLite allows the switch only before the connection has temporary tables
+ * inside a transaction; where it cannot switch, the tables stay in memory.
+ */
+function tempTablesOnDisk(db: Db): () => void {
+  const before = db.pragma('temp_store', { simple: true }) as number;
+  try {
+    db.pragma('temp_store = FILE');
+    db.pragma('temp.cache_size = -8192');
+  } catch {
+    return () => undefined;
+  }
+  return () => {
+    try {
+      db.pragma(`temp_store = ${before}`);
+    } catch {
+      // inside the caller's transaction with temporary storage in use: it stays on disk
+    }
+  };
+}
+
+async function planAndWrite(db: Db, options: ExportOdooOptions, settings: ReturnType<typeof exportSettings>, cleansedFirst: boolean, progress: (message: string) => void): Promise<ExportOdooResult> {
+  const version = options.odooVersion;
+  const plan = buildPlan(db, { odooVersion: version, config: options.config, settings });
+  if (plan.findings.length) throw new CheckFailedError(findingsMessage(plan.findings), 'fix the records listed (or list the rule under export.exclude in invsync.yaml where it allows it), then export again');
+
+  const outDir = path.resolve(options.outDir);
+  guardOutDir(outDir);
+  const stage = path.join(path.dirname(outDir), `.${path.basename(outDir)}.tmp-${process.pid}`);
+  fs.rmSync(stage, { recursive: true, force: true });
+  fs.mkdirSync(stage, { recursive: true });
+  try {
+    const written = await writeFiles(db, plan, stage, progress);
+    progress('manifest');
+    const manifest = manifestOf(plan, written);
+    writeFileAtomic(path.join(stage, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    swapInto(stage, outDir);
+    return {
+      outDir,
+      manifestFile: path.join(outDir, 'manifest.json'),
+      files: written.files,
+      reports: written.reports,
+      odooVersion: version,
+      applyMode: settings.applyMode,
+      controlTotals: written.controlTotals,
+      costTieOut: written.costTieOut,
+      leftOut: manifest.left_out,
+      roundedLines: plan.summary.rounded_lines,
+      cleansedFirst,
+    };
+  } catch (err) {
+    fs.rmSync(stage, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** The output folder is replaced whole: refuse one that holds anything but an earlier export. */
+function guardOutDir(outDir: string): void {
+  if (!fs.existsSync(outDir)) return;
+  if (!fs.statSync(outDir).isDirectory()) throw new UsageError(`--out ${outDir} is a file, not a folder`);
+  const entries = fs.readdirSync(outDir);
+  if (entries.length > 0 && !entries.includes('manifest.json')) {
+    throw new UsageError(`--out ${outDir} is not empty and holds no earlier export (no manifest.json)`, 'the export replaces its folder whole: give it an empty or new folder');
+  }
+}
+
+function swapInto(stage: string, outDir: string): void {
+  const old = path.join(path.dirname(outDir), `.${path.basename(outDir)}.old-${process.pid}`);
+  try {
+    fs.rmSync(old, { recursive: true, force: true });
+    if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
+    fs.renameSync(stage, outDir);
+    fs.rmSync(old, { recursive: true, force: true });
+  } catch (err) {
+    if (!fs.existsSync(outDir) && fs.existsSync(old)) fs.renameSync(old, outDir);
+    throw new WorkspaceError(`cannot write ${outDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check that the folder is writable');
+  }
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Rounded millionths as a plain decimal (no exponent, no trailing zeros). */
+export function formatMicro(micro: number): string {
+  const negative = micro < 0;
+  const abs = negative ? -micro : micro;
+  const int = Math.floor(abs / 1_000_000);
+  const frac = abs - int * 1_000_000;
+  let text = String(int);
+  if (frac !== 0) text += `.${String(frac).padStart(6, '0').replace(/0+$/, '')}`;
+  return negative ? `-${text}` : text;
+}
+
+interface Written {
+  files: ExportedFile[];
+  reports: ExportedFile[];
+  controlTotals: ExportOdooResult['controlTotals'];
+  costTieOut: CostTieOut;
+}
+
+/**
+ * How the opening value ties to the GL: gl_value = value_at_gl_cost + residual +
+ * gl_not_exported, exactly. value_at_gl_cost is Σ qty × cost of the products the GL
+ * values; value_without_gl is the stock of products the GL has no line for (valued
+ * at the master's cost, outside the identity); gl_not_exported the GL values of
+ * SKUs that are not exported (unmapped, in review).
+ */
+export interface CostTieOut {
+  readonly products: number;
+  readonly by_basis: Readonly<Record<string, number>>;
+  readonly gl_value: string;
+  readonly value_at_gl_cost: string;
+  readonly residual: string;
+  readonly residual_products: number;
+  readonly gl_not_exported: string;
+  readonly value_without_gl: string;
+  readonly ties: boolean;
+}
+
+export function tieOut(plan: ExportPlan): CostTieOut {
+  const gl = new DecimalSum();
+  const valueAtGl = new DecimalSum();
+  const valueWithoutGl = new DecimalSum();
+  const residual = new DecimalSum();
+  const notExported = new DecimalSum();
+  const basis: Record<string, number> = {};
+  let residualProducts = 0;
+  for (const c of plan.costs) {
+    basis[c.basis] = (basis[c.basis] ?? 0) + 1;
+    if (c.glValue === null) {
+      valueWithoutGl.add(c.value);
+      continue;
+    }
+    gl.add(c.glValue);
+    valueAtGl.add(c.value);
+    residual.add(c.residual);
+    if (compareDecimals(c.residual ?? '0', '0') !== 0) residualProducts++;
+  }
+  for (const g of plan.glNotExported) {
+    gl.add(g.value);
+    notExported.add(g.value);
+  }
+  const ties = compareDecimals(new DecimalSum().add(valueAtGl.toString()).add(residual.toString()).add(notExported.toString()).toString(), gl.toString()) === 0;
+  return {
+    products: plan.costs.length,
+    by_basis: Object.fromEntries(Object.entries(basis).sort(([a], [b]) => (a < b ? -1 : 1))),
+    gl_value: gl.toString(),
+    value_at_gl_cost: valueAtGl.toString(),
+    residual: residual.toString(),
+    residual_products: residualProducts,
+    gl_not_exported: notExported.toString(),
+    value_without_gl: valueWithoutGl.toString(),
+    ties,
+  };
+}
+
+async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string) => void): Promise<Written> {
+  const version = plan.version;
+  const files: ExportedFile[] = [];
+  const reports: ExportedFile[] = [];
+  const put = async (list: ExportedFile[], file: string, model: string | undefined, columns: readonly string[], rows: Iterable<readonly CsvValue[]>): Promise<void> => {
+    const target = path.join(dir, file);
+    const { rows: n } = await writeCsv(target, columns, rows);
+    list.push({ file, ...(model ? { model } : {}), rows: n, sha256: await sha256Of(target) });
+  };
+  const costBySku = new Map(plan.costs.map((c) => [c.sku, c]));
+
+  progress('units and categories');
+  if (version !== 19 && plan.uomCategories.length) await put(files, 'uom.category.csv', 'uom.category', UOM_CATEGORY_COLUMNS, plan.uomCategories.map((c) => [c.id, c.name]));
+  if (plan.uoms.length) {
+    const rows = plan.uoms.map((u) => (version === 19 ? [u.id, u.name, u.relativeFactor, u.relativeRef] : [u.id, u.name, u.categoryRef, u.uomType, u.factor, u.rounding]));
+    await put(files, 'uom.uom.csv', 'uom.uom', uomColumns(version), rows);
+  }
+  if (plan.categories.length) await put(files, 'product.category.csv', 'product.category', PRODUCT_CATEGORY_COLUMNS, plan.categories.map((c) => [c.id, c.name, c.parentRef]));
+
+  progress('products');
+  const productRows = function* (): Generator<CsvValue[]> {
+    for (const p of plan.products) {
+      const cost = costBySku.get(p.sku)!.cost;
+      const head = [p.id, p.sku, p.name, p.barcode];
+      const tail = [p.tracking, cost, p.categoryRef];
+      if (version === 17) yield [...head, 'product', p.uomRef, p.purchaseUomRef, ...tail];
+      else if (version === 18) yield [...head, 'consu', '1', p.uomRef, p.purchaseUomRef, ...tail];
+      else yield [...head, 'consu', '1', p.uomRef, p.purchaseUomRef === p.uomRef ? '' : p.purchaseUomRef, ...tail];
+    }
+  };
+  await put(files, 'product.product.csv', 'product.product', productColumns(version), productRows());
+
+  progress('warehouses and locations');
+  await put(files, 'stock.warehouse.csv', 'stock.warehouse', WAREHOUSE_COLUMNS, plan.warehouses.map((w) => [w.id, w.name, w.code]));
+  if (plan.locations.length) await put(files, 'stock.location.csv', 'stock.location', LOCATION_COLUMNS, plan.locations.map((l) => [l.id, l.name, l.parentName, l.usage, l.barcode]));
+
+  progress('lots and serial numbers');
+  const lotRows = function* (): Generator<CsvValue[]> {
+    for (const r of db.prepare("SELECT DISTINCT sku, lot FROM op WHERE rule IS NULL AND lot <> '' ORDER BY sku, lot").iterate() as IterableIterator<{ sku: string; lot: string }>) {
+      yield [externalId.lot(r.sku, r.lot), r.lot, costBySku.has(r.sku) ? externalId.product(r.sku) : ''];
+    }
+  };
+  const lotFile = path.join(dir, 'stock.lot.csv');
+  const lots = await writeCsv(lotFile, LOT_COLUMNS, lotRows());
+  if (lots.rows > 0) files.push({ file: 'stock.lot.csv', model: 'stock.lot', rows: lots.rows, sha256: await sha256Of(lotFile) });
+  else fs.rmSync(lotFile);
+
+  progress('opening stock');
+  const quantTotals = await writeQuants(db, plan, dir, costBySku);
+  files.push(...quantTotals.files);
+
+  // Control totals per warehouse: quantity, value at the exported cost, GL value.
+  const totals = new Map<string, { lines: number; qty: DecimalSum; value: DecimalSum; gl: DecimalSum }>();
+  const totalOf = (w: string): { lines: number; qty: DecimalSum; value: DecimalSum; gl: DecimalSum } => {
+    let t = totals.get(w);
+    if (!t) totals.set(w, (t = { lines: 0, qty: new DecimalSum(), value: new DecimalSum(), gl: new DecimalSum() }));
+    return t;
+  };
+  for (const [warehouse, q] of quantTotals.byWarehouse) {
+    const t = totalOf(warehouse);
+    t.lines += q.lines;
+    t.qty.add(fromMicro(q.micro.total()));
+    t.value.add(fromScaled({ units: q.value.total(), scale: 6 + plan.settings.costDigits }));
+  }
+  for (const r of db.prepare("SELECT coalesce(warehouse, '') AS warehouse, value FROM gl WHERE sku IS NOT NULL AND value IS NOT NULL ORDER BY id").all() as { warehouse: string; value: string }[]) totalOf(r.warehouse).gl.add(r.value);
+  const codeOf = new Map(plan.warehouses.map((w) => [w.name, w.code]));
+  const warehouses: WarehouseTotal[] = [...totals.keys()].sort().map((w) => {
+    const t = totals.get(w)!;
+    return { warehouse: w, code: codeOf.get(w) ?? '', lines: t.lines, qty: t.qty.toString(), value: t.value.toString(), gl_value: t.gl.toString() };
+  });
+  const costTieOut = tieOut(plan);
+  const sum = (pick: (w: WarehouseTotal) => string): string => warehouses.reduce((s, w) => s.add(pick(w)), new DecimalSum()).toString();
+  const controlTotals = {
+    warehouses,
+    total: { lines: warehouses.reduce((n, w) => n + w.lines, 0), qty: sum((w) => w.qty), value: sum((w) => w.value), gl_value: sum((w) => w.gl_value) },
+  };
+
+  const entry = plan.settings.residualEntry;
+  if (entry && costTieOut.residual_products > 0) {
+    progress('residual journal entry');
+    await put(files, 'account.move.csv', 'account.move', MOVE_COLUMNS, residualEntryRows(plan, entry));
+  }
+
+  progress('reports');
+  await put(reports, 'costs.csv', undefined, REPORT_COLUMNS.costs, [
+    ...plan.costs.map((c) => [c.sku, c.qty, c.glValue, c.cost, c.value, c.residual, c.basis]),
+    ...plan.glNotExported.map((g) => [g.sku, '', g.value, '', '', g.value, 'gl_not_exported']),
+  ]);
+  await put(reports, 'rejects.csv', undefined, REPORT_COLUMNS.rejects, plan.rejects.map((r) => [r.file, r.record, r.rule, r.reason, r.sku, r.warehouse, r.location, r.lot, r.qty, r.source]));
+  const roundingRows = function* (): Generator<CsvValue[]> {
+    for (const r of db.prepare('SELECT o.sku, o.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NULL AND o.rounded <> o.micro ORDER BY o.sku, o.warehouse, l.location, o.lot').iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
+      yield [r.sku, r.warehouse, r.location, r.lot, formatMicro(r.micro), formatMicro(r.rounded), formatMicro(r.rounded - r.micro)];
+    }
+  };
+  await put(reports, 'rounding.csv', undefined, REPORT_COLUMNS.rounding, roundingRows());
+  return { files, reports, controlTotals, costTieOut };
+}
+
+/** One account.move: a line per product with a residual on the stock account, balanced on the counterpart. */
+function* residualEntryRows(plan: ExportPlan, entry: NonNullable<ExportPlan['settings']['residualEntry']>): Generator<CsvValue[]> {
+  const total = new DecimalSum();
+  let first = true;
+  const head = (): CsvValue[] => (first ? [externalId.residualMove(), entry.date, entry.ref, entry.journal] : ['', '', '', '']);
+  for (const c of plan.costs) {
+    if (c.residual === null || compareDecimals(c.residual, '0') === 0) continue;
+    total.add(c.residual);
+    const positive = compareDecimals(c.residual, '0') > 0;
+    yield [...head(), entry.account, `${c.sku}: opening cost rounding residual`, positive ? c.residual : '0', positive ? '0' : negateDecimal(c.residual)];
+    first = false;
+  }
+  const t = total.toString();
+  const positive = compareDecimals(t, '0') > 0;
+  yield [...head(), entry.counterpart, 'Opening stock: cost rounding residual', positive ? '0' : negateDecimal(t), positive ? t : '0'];
+}
+
+/**
+ * An exact integer sum that stays in doubles while they are exact (|sum| < 2^53) and
+ * moves the running total into a BigInt before they would not: a million additions
+ * without a million BigInts.
+ */
+class ExactSum {
+  private small = 0;
+  private big = 0n;
+  add(n: number): void {
+    if (Number.isSafeInteger(n) && Math.abs(this.small) < 2 ** 52 && Math.abs(n) < 2 ** 52) {
+      this.small += n;
+      return;
+    }
+    this.addBig(BigInt(n));
+  }
+  addBig(n: bigint): void {
+    this.big += BigInt(this.small) + n;
+    this.small = 0;
+  }
+  total(): bigint {
+    return this.big + BigInt(this.small);
+  }
+}
+
+interface QuantTotals {
+  files: ExportedFile[];
+  byWarehouse: Map<string, { lines: number; micro: ExactSum; value: ExactSum }>;
+}
+
+/**
+ * The opening stock in batches of at most `batchRows` lines; a location's lines stay
+ * in one batch unless the location alone has more than a batch holds. Sums quantity
+ * and value (quantity × the exported cost, exactly) per warehouse on the way.
+ */
+async function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyMap<string, { cost: string }>): Promise<QuantTotals> {
+  const limit = plan.settings.batchRows;
+  const digits = plan.settings.costDigits;
+  const columns = quantColumns(plan.settings.applyMode);
+  const sizes = new Map((db.prepare('SELECT o.loc_id, count(*) AS n FROM op o WHERE o.rule IS NULL GROUP BY o.loc_id').raw(true).all() as [number, number][]).map(([id, n]) => [id, n]));
+  const productIds = new Map(plan.products.map((p) => [p.sku, p.id]));
+  // Cost in units of 10^-digits, as a double when exact.
+  const costUnits = new Map<string, number>();
+  for (const [sku, c] of costBySku) {
+    const scaled = toScaled(c.cost);
+    costUnits.set(sku, Number(scaled.units * 10n ** BigInt(digits - scaled.scale)));
+  }
+  const byWarehouse: QuantTotals['byWarehouse'] = new Map();
+  const files: ExportedFile[] = [];
+  let writer: CsvWriter | undefined;
+  let batch = 0;
+  const close = async (): Promise<void> => {
+    if (!writer) return;
+    await writer.close();
+    files.push({ file: path.basename(writer.file), model: 'stock.quant', rows: writer.rows, sha256: await sha256Of(writer.file) });
+    writer = undefined;
+  };
+  const open = async (): Promise<CsvWriter> => {
+    await close();
+    batch++;
+    writer = await CsvWriter.open(path.join(dir, `stock.quant.${String(batch).padStart(3, '0')}.csv`), columns);
+    return writer;
+  };
+  const row: CsvValue[] = new Array<CsvValue>(4);
+  let currentLoc = -1;
+  let lastSku: string | undefined;
+  let productId = '';
+  let cost = 0;
+  let lastWarehouse: string | undefined;
+  let totals = { lines: 0, micro: new ExactSum(), value: new ExactSum() };
+  try {
+    // op is stored in file order (place, product, lot): read by rowid, no sort.
+    const refs = new Map((db.prepare('SELECT loc_id, ref FROM xloc').raw(true).all() as [number, string][]).map(([id, ref]) => [id, ref]));
+    const rows = db.prepare('SELECT loc_id, sku, lot, rounded, warehouse FROM op WHERE rule IS NULL ORDER BY rowid').raw(true);
+    let ref = '';
+    for (const r of rows.iterate() as IterableIterator<[number, string, string, number, string]>) {
+      const [locId, sku, lot, rounded, warehouse] = r;
+      if (locId !== currentLoc) {
+        currentLoc = locId;
+        ref = refs.get(locId)!;
+        const size = sizes.get(locId) ?? 0;
+        if (!writer || (writer.rows > 0 && writer.rows + size > limit)) await open();
+      }
+      if (writer!.rows >= limit) await open();
+      if (sku !== lastSku) {
+        lastSku = sku;
+        productId = productIds.get(sku) ?? '';
+        cost = costUnits.get(sku) ?? 0;
+      }
+      if (warehouse !== lastWarehouse) {
+        lastWarehouse = warehouse;
+        let t = byWarehouse.get(warehouse);
+        if (!t) byWarehouse.set(warehouse, (t = { lines: 0, micro: new ExactSum(), value: new ExactSum() }));
+        totals = t;
+      }
+      totals.lines++;
+      totals.micro.add(rounded);
+      const value = rounded * cost;
+      if (Number.isSafeInteger(value)) totals.value.add(value);
+      else totals.value.addBig(BigInt(rounded) * BigInt(cost));
+      row[0] = ref;
+      row[1] = productId;
+      row[2] = lot === '' ? '' : externalId.lot(sku, lot);
+      row[3] = formatMicro(rounded);
+      const pending = writer!.write(row);
+      if (pending) await pending;
+    }
+    await close();
+  } catch (err) {
+    await (writer as CsvWriter | undefined)?.abort();
+    throw err;
+  }
+  return { files, byWarehouse };
+}
+
+function manifestOf(plan: ExportPlan, written: Written) {
+  const leftOut: Record<string, number> = {};
+  for (const r of plan.rejects) leftOut[r.rule] = (leftOut[r.rule] ?? 0) + 1;
+  return {
+    tool: 'invsync',
+    odoo_version: `${plan.version}.0`,
+    apply_mode: plan.settings.applyMode,
+    opening_stock: { ...plan.summary, source: plan.settings.openingStock, excluded_rules: [...plan.settings.exclude].sort() },
+    batch_rows: plan.settings.batchRows,
+    cost_digits: plan.settings.costDigits,
+    import_order: written.files.map((f) => f.file),
+    files: written.files,
+    reports: written.reports,
+    control_totals: written.controlTotals,
+    cost_tie_out: { ...written.costTieOut, gl_not_exported_skus: plan.glNotExported },
+    left_out: Object.fromEntries(Object.entries(leftOut).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+}

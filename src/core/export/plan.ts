@@ -1,0 +1,673 @@
+/**
+ * The export plan: everything the Odoo load files will hold, computed before a byte
+ * is written, with the pre-flight findings. Small things (units, categories,
+ * products, warehouses, locations) are in memory; the opening stock, which can run
+ * to millions of lines, stays in temporary SQL tables and is streamed by the writer.
+ *
+ * Opening stock (export.opening_stock, default counts_then_book): the counted
+ * quantity where a location was counted, the book elsewhere. The book of a warehouse
+ * is the WMS where a WMS covers it, else the ERP (as reconcile reads it). When the
+ * book is kept per bin, counts replace the book bin by bin; when it is kept per
+ * warehouse, a count of the warehouse replaces all of it. Quantities are the
+ * cleansed ones (canonical SKU, the item's base unit, exact millionths), summed per
+ * product × location × lot and rounded HALF-UP to the unit's precision.
+ *
+ * Left out, each with its reason in rejects.csv (and as a finding when the
+ * `export.exclude` list does not name the rule): lines whose SKU or unit cleansing
+ * could not use, negative balances, zero balances.
+ */
+import { catalogueFor } from '../cleanse/cleanse.js';
+import { DecimalSum, canonicalDecimal, fromMicro } from '../model/decimal.js';
+import type { Db } from '../staging/database.js';
+import { parsePack, type Catalogue, type CatalogueUnit } from '../uom/index.js';
+import type { WorkspaceConfig } from '../workspace/config.js';
+import { productCost, type ProductCost } from './costs.js';
+import type { OdooVersion } from './headers.js';
+import { externalId } from './ids.js';
+import type { ExportSettings } from './settings.js';
+
+export interface PreflightFinding {
+  readonly file: string;
+  readonly record: string;
+  readonly rule: string;
+  readonly message: string;
+}
+
+export interface Reject {
+  readonly file: string;
+  readonly record: string;
+  readonly rule: string;
+  readonly reason: string;
+  readonly sku: string;
+  readonly warehouse: string;
+  readonly location: string;
+  readonly lot: string;
+  readonly qty: string;
+  readonly source: string;
+}
+
+export interface UomCategoryRow {
+  readonly id: string;
+  readonly name: string;
+}
+export interface UomRow {
+  readonly key: string;
+  readonly id: string;
+  readonly name: string;
+  /** 17/18 */
+  readonly categoryRef?: string;
+  readonly uomType?: string;
+  readonly factor?: string;
+  readonly rounding?: string;
+  /** 19 */
+  readonly relativeFactor?: string;
+  readonly relativeRef?: string;
+}
+
+export interface ProductRow {
+  readonly sku: string;
+  readonly id: string;
+  readonly name: string;
+  readonly barcode: string;
+  readonly uomRef: string;
+  readonly purchaseUomRef: string;
+  readonly tracking: 'none' | 'lot' | 'serial';
+  readonly categoryRef: string;
+  readonly masterCost: string | null;
+  /** The unit's precision in millionths (10000 for 0.01). */
+  readonly stepMicro: number;
+}
+
+export interface WarehouseRow {
+  readonly name: string;
+  readonly id: string;
+  readonly code: string;
+  /** Complete name of its Stock location in Odoo ("NORTH/Stock"). */
+  readonly stockName: string;
+}
+
+export interface LocationRow {
+  readonly key: string;
+  readonly id: string;
+  readonly name: string;
+  readonly parentName: string;
+  readonly completeName: string;
+  readonly usage: string;
+  readonly barcode: string;
+  readonly depth: number;
+}
+
+export interface CostLine extends ProductCost {
+  readonly sku: string;
+  readonly qty: string;
+  readonly glValue: string | null;
+}
+
+export interface ExportPlan {
+  readonly version: OdooVersion;
+  readonly settings: ExportSettings;
+  readonly uomCategories: readonly UomCategoryRow[];
+  readonly uoms: readonly UomRow[];
+  readonly categories: readonly { readonly id: string; readonly name: string; readonly parentRef: string }[];
+  readonly products: readonly ProductRow[];
+  readonly warehouses: readonly WarehouseRow[];
+  readonly locations: readonly LocationRow[];
+  readonly costs: readonly CostLine[];
+  /** GL values of SKUs that are not exported (unmapped, in review): all residual. */
+  readonly glNotExported: readonly { readonly sku: string; readonly value: string }[];
+  readonly findings: readonly PreflightFinding[];
+  readonly rejects: readonly Reject[];
+  readonly summary: {
+    readonly source: ExportSettings['openingStock'];
+    readonly lines_read: number;
+    readonly superseded_book: { readonly lines: number; readonly qty: string };
+    readonly lots_ignored_untracked: number;
+    readonly rounded_lines: number;
+    readonly barcodes_left_out: number;
+  };
+}
+
+const USABLE = "('same_unit', 'converted', 'unit_assumed')";
+const LOC_KEY = (column: string): string => `upper(replace(replace(replace(trim(${column}), ' ', ''), char(9), ''), '\\', '/'))`;
+/**
+ * A line's warehouse in SQL (`t` the staged row), as reconcile reads it: its own, else
+ * the location master's, else the first part of its path when that names a
+ * warehouse, else the location itself. The lookups are subqueries inside coalesce,
+ * so a line that names its warehouse costs none.
+ */
+const warehouseOf = (t: string): string =>
+  `coalesce(nullif(trim(${t}.warehouse), ''), (SELECT l.warehouse FROM xlocm l WHERE l.key = ${LOC_KEY(`${t}.location`)}), (SELECT w.warehouse FROM xwhn w WHERE w.key = upper(substr(${LOC_KEY(`${t}.location`)}, 1, instr(${LOC_KEY(`${t}.location`)} || '/', '/') - 1))), ${t}.location, '')`;
+
+const PRODUCT_FILE = 'product.product.csv';
+const QUANT_FILE = 'stock.quant.csv';
+const LOCATION_FILE = 'stock.location.csv';
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: WorkspaceConfig; settings: ExportSettings }): ExportPlan {
+  const { odooVersion: version, config, settings } = options;
+  const findings: PreflightFinding[] = [];
+  const rejects: Reject[] = [];
+  const catalogue = catalogueFor(config);
+  const units = unitPlanner(catalogue, version);
+
+  // ---- products, units, categories
+  const items = db
+    .prepare('SELECT sku, description, uom, uom_key, purchase_uom, pack_size, category, unit_cost, barcode, barcode_status, tracking FROM items_clean ORDER BY sku')
+    .iterate() as IterableIterator<{ sku: string; description: string | null; uom: string | null; uom_key: string | null; purchase_uom: string | null; pack_size: string | null; category: string | null; unit_cost: string | null; barcode: string | null; barcode_status: string | null; tracking: string | null }>;
+  const categories = new Map<string, { id: string; name: string; parentRef: string }>();
+  const categoryRefs = new Map<string, string>();
+  const categoryRef = (path: string): string => {
+    const known = categoryRefs.get(path);
+    if (known !== undefined) return known;
+    const ref = newCategoryRef(path);
+    categoryRefs.set(path, ref);
+    return ref;
+  };
+  const newCategoryRef = (path: string): string => {
+    const parts = path.split('/').map((p) => p.trim()).filter((p) => p !== '');
+    let parentRef = '';
+    let sofar = '';
+    for (const part of parts) {
+      sofar = sofar ? `${sofar}/${part}` : part;
+      if (!categories.has(sofar)) categories.set(sofar, { id: externalId.category(sofar), name: part, parentRef });
+      parentRef = categories.get(sofar)!.id;
+    }
+    return parentRef;
+  };
+  const barcodeOwner = new Map<string, string>();
+  let barcodesLeftOut = 0;
+  const products: ProductRow[] = [];
+  for (const item of items) {
+    const record = item.sku;
+    const finding = (rule: string, message: string): void => void findings.push({ file: PRODUCT_FILE, record, rule, message });
+    const base = units.base(item);
+    if ('rule' in base) {
+      finding(base.rule, base.message);
+      continue;
+    }
+    const purchase = units.purchase(item, base);
+    if ('rule' in purchase) finding(purchase.rule, purchase.message);
+    const tracking = (['none', 'lot', 'serial'].includes((item.tracking ?? '').trim().toLowerCase()) ? (item.tracking ?? '').trim().toLowerCase() : 'none') as ProductRow['tracking'];
+    if (item.tracking && item.tracking.trim() && !['none', 'lot', 'serial'].includes(item.tracking.trim().toLowerCase())) finding('tracking_unknown', `tracking "${item.tracking}" is not none, lot or serial`);
+    let barcode = '';
+    const written = (item.barcode ?? '').trim();
+    if (written) {
+      const reject = (rule: string, reason: string): void => {
+        barcodesLeftOut++;
+        rejects.push({ file: PRODUCT_FILE, record, rule, reason, sku: item.sku, warehouse: '', location: '', lot: '', qty: '', source: 'item master' });
+      };
+      if (item.barcode_status !== 'valid') reject('barcode_invalid', `barcode "${written}" left out: ${item.barcode_status ?? 'not checked'}`);
+      else if (barcodeOwner.has(written)) reject('barcode_duplicate', `barcode "${written}" left out: ${barcodeOwner.get(written)} has it already (Odoo refuses a barcode twice)`);
+      else {
+        barcodeOwner.set(written, item.sku);
+        barcode = written;
+      }
+    }
+    products.push({
+      sku: item.sku,
+      id: externalId.product(item.sku),
+      name: item.description?.trim() || item.sku,
+      barcode,
+      uomRef: base.ref,
+      purchaseUomRef: 'rule' in purchase ? base.ref : purchase.ref,
+      tracking,
+      categoryRef: item.category?.trim() ? categoryRef(item.category) : '',
+      masterCost: item.unit_cost,
+      stepMicro: base.stepMicro,
+    });
+  }
+  const productBySku = new Map(products.map((p) => [p.sku, p]));
+
+  // ---- opening stock lines (temporary tables), then warehouses and locations
+  prepareLines(db);
+  const { warehouses, locations, resolve } = locationPlanner(db, settings, findings);
+  const linesRead = (db.prepare('SELECT count(*) AS n FROM xl').get() as { n: number }).n;
+  const selected = selectOpening(db, settings.openingStock);
+  const superseded = db.prepare(`SELECT count(*) AS n, sum(x.micro) AS micro FROM xl x JOIN xwh w ON w.warehouse = x.warehouse WHERE x.side = w.book AND NOT (${selected})`).safeIntegers(true).get() as { n: bigint; micro: bigint | null };
+
+  // Unusable lines in scope: rejected (or findings), with the line as staged.
+  const kindOf: Record<string, string> = { P: 'counts', E: 'erp', W: 'wms' };
+  const unusable = (db.prepare(`SELECT x.side, x.row_id, x.warehouse FROM xl x JOIN xwh w ON w.warehouse = x.warehouse WHERE NOT x.usable AND (${selected})`).raw(true).all() as [string, number, string][]).map(([side, rowId, warehouse]) => {
+    const kind = kindOf[side]!;
+    const r = db
+      .prepare(`SELECT coalesce(q.sku, q.spelling, '') AS sku, coalesce(t.location, '') AS location, coalesce(t.lot, '') AS lot, q.qty, q.reason, q.status FROM quantities q JOIN ${kind} t ON t.id = q.row_id WHERE q.kind = ? AND q.row_id = ?`)
+      .get(kind, rowId) as { sku: string; location: string; lot: string; qty: string; reason: string; status: string };
+    return { ...r, warehouse, side };
+  });
+  unusable.sort((x, y) => cmp(x.sku, y.sku) || cmp(x.warehouse, y.warehouse) || cmp(x.location, y.location) || cmp(x.lot, y.lot));
+  for (const r of unusable) {
+    const rule = r.status === 'unmapped_sku' || r.status === 'review_sku' ? 'product_unresolved' : 'unit_unconvertible';
+    const record = `${r.sku} @ ${r.location || r.warehouse}${r.lot ? ` / ${r.lot}` : ''}`;
+    if (settings.exclude.has('unusable')) rejects.push({ file: QUANT_FILE, record, rule, reason: r.reason, sku: r.sku, warehouse: r.warehouse, location: r.location, lot: r.lot, qty: r.qty, source: r.side === 'P' ? 'count' : 'book' });
+    else findings.push({ file: QUANT_FILE, record, rule, message: r.reason });
+  }
+
+  db.exec('DROP TABLE IF EXISTS temp.xsku; CREATE TEMP TABLE xsku (sku TEXT PRIMARY KEY, tracking TEXT NOT NULL, step INTEGER NOT NULL) WITHOUT ROWID;');
+  const insertSku = db.prepare('INSERT INTO xsku VALUES (?, ?, ?)');
+  for (const p of products) insertSku.run(p.sku, p.tracking, p.stepMicro);
+
+  // Each place stock sits, resolved once: its Odoo complete name (or why it has none), and its rank in file order.
+  db.exec('DROP TABLE IF EXISTS temp.xloc; CREATE TEMP TABLE xloc (loc_id INTEGER PRIMARY KEY, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, location TEXT NOT NULL, ref TEXT, problem TEXT, ord INTEGER, UNIQUE (warehouse, loc_key));');
+  const places = (db.prepare('SELECT d.warehouse, d.loc_key, coalesce(m.location, d.loc_key) AS location FROM (SELECT DISTINCT warehouse, loc_key FROM xl) d LEFT JOIN xlocm m ON m.key = d.loc_key ORDER BY 1, 2').all() as { warehouse: string; loc_key: string; location: string }[]).map((r) => ({
+    ...r,
+    resolved: resolve(r.warehouse, r.loc_key, r.location),
+  }));
+  const refs = [...new Set(places.map((p) => ('ref' in p.resolved ? p.resolved.ref : '')))].sort(cmp);
+  const rank = new Map(refs.map((ref, i) => [ref, i]));
+  const insertLoc = db.prepare('INSERT INTO xloc (warehouse, loc_key, location, ref, problem, ord) VALUES (?, ?, ?, ?, ?, ?)');
+  for (const p of places) {
+    const ref = 'ref' in p.resolved ? p.resolved.ref : null;
+    insertLoc.run(p.warehouse, p.loc_key, p.location, ref, 'problem' in p.resolved ? p.resolved.problem : null, rank.get(ref ?? '') ?? 0);
+  }
+
+  // One row per product × place × lot, in the order of the load files (place, product, lot), so
+  // that the writer streams it by rowid without sorting again; rule says why a row is not
+  // written (NULL: it is written).
+  db.exec(`
+DROP TABLE IF EXISTS temp.op;
+CREATE TEMP TABLE op AS
+SELECT sku, warehouse, loc_id, lot, micro, rounded, source, lot_dropped, tracking,
+  CASE
+    WHEN tracking IS NULL THEN 'product_unresolved'
+    WHEN unresolved THEN 'location_unresolved'
+    WHEN rounded < 0 THEN 'negative_stock'
+    WHEN rounded = 0 THEN 'zero_stock'
+    WHEN tracking IN ('lot', 'serial') AND lot = '' THEN 'lot_missing'
+    WHEN tracking = 'serial' AND rounded <> 1000000 THEN 'serial_qty_not_1'
+  END AS rule
+FROM (
+  SELECT x.sku, x.warehouse, l.loc_id, CASE WHEN s.tracking IN ('lot', 'serial') THEN x.lot ELSE '' END AS lot,
+         sum(x.micro) AS micro,
+         CASE WHEN s.step IS NULL THEN sum(x.micro) WHEN sum(x.micro) >= 0 THEN ((sum(x.micro) + s.step / 2) / s.step) * s.step ELSE -(((-sum(x.micro) + s.step / 2) / s.step) * s.step) END AS rounded,
+         CASE WHEN min(x.side) = 'P' THEN 'count' ELSE 'book' END AS source,
+         max(x.lot <> '' AND coalesce(s.tracking, 'none') NOT IN ('lot', 'serial')) AS lot_dropped,
+         s.tracking, l.ref IS NULL AS unresolved
+  FROM xl x JOIN xwh w ON w.warehouse = x.warehouse
+  JOIN xloc l ON l.warehouse = x.warehouse AND l.loc_key = x.loc_key
+  LEFT JOIN xsku s ON s.sku = x.sku
+  WHERE x.usable AND (${selected})
+  GROUP BY l.ord, l.loc_id, x.sku, 4
+);
+UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND tracking = 'serial' AND (sku, lot) IN (SELECT sku, lot FROM op WHERE tracking = 'serial' AND lot <> '' AND rounded > 0 GROUP BY sku, lot HAVING count(*) > 1);
+`);
+  const excludedRules = new Map<string, boolean>([
+    ['negative_stock', settings.exclude.has('negative')],
+    ['zero_stock', settings.exclude.has('zero')],
+  ]);
+  const messages: Record<string, (r: { qty: string; tracking: string; location: string; lot: string }) => string> = {
+    product_unresolved: () => 'the product is not in the export (its item could not be exported)',
+    location_unresolved: (r) => `location "${r.location}" resolves to no location of the export`,
+    negative_stock: (r) => `negative opening stock ${r.qty}: Odoo cannot count a negative quantity`,
+    zero_stock: () => 'zero balance: nothing to count',
+    lot_missing: (r) => `${r.tracking}-tracked product without a lot/serial number`,
+    serial_qty_not_1: (r) => `serial ${r.lot} has quantity ${r.qty}; a serial number is one unit`,
+    serial_duplicate: (r) => `serial ${r.lot} is in more than one location`,
+  };
+  for (const r of db
+    .prepare('SELECT o.sku, o.warehouse, l.location, o.lot, o.rounded, o.rule, o.tracking, o.source, l.problem FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NOT NULL ORDER BY o.sku, o.warehouse, l.location, o.lot')
+    .iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; rounded: number; rule: string; tracking: string | null; source: string; problem: string | null }>) {
+    const qty = fromMicro(r.rounded);
+    const record = `${r.sku} @ ${r.location || r.warehouse}${r.lot ? ` / ${r.lot}` : ''}`;
+    const message = r.rule === 'location_unresolved' && r.problem ? r.problem : messages[r.rule]!({ qty, tracking: r.tracking ?? '', location: r.location, lot: r.lot });
+    if (excludedRules.get(r.rule)) rejects.push({ file: QUANT_FILE, record, rule: r.rule, reason: message, sku: r.sku, warehouse: r.warehouse, location: r.location, lot: r.lot, qty, source: r.source });
+    else if (r.rule !== 'zero_stock') findings.push({ file: QUANT_FILE, record, rule: r.rule, message });
+  }
+  // A zero line that is not excluded is written (a count of 0 is a valid count).
+  db.exec(`UPDATE op SET rule = NULL WHERE rule = 'zero_stock' AND ${settings.exclude.has('zero') ? '0' : '1'}`);
+
+  const counts = db.prepare('SELECT sum(lot_dropped) AS dropped, sum(rule IS NULL AND rounded <> micro) AS rounded FROM op').get() as { dropped: number | null; rounded: number | null };
+
+  // ---- costs
+  const { costs, glNotExported } = costPlan(db, productBySku, settings.costDigits);
+
+  findings.sort((a, b) => cmp(a.file, b.file) || cmp(a.record, b.record) || cmp(a.rule, b.rule));
+  return {
+    version,
+    settings,
+    uomCategories: units.categories(),
+    uoms: units.rows(),
+    categories: [...categories.entries()].sort(([a], [b]) => cmp(a, b)).map(([, c]) => c),
+    products,
+    warehouses,
+    locations,
+    costs,
+    glNotExported,
+    findings,
+    rejects,
+    summary: {
+      source: settings.openingStock,
+      lines_read: linesRead,
+      superseded_book: { lines: Number(superseded.n), qty: fromMicro(superseded.micro ?? 0n) },
+      lots_ignored_untracked: counts.dropped ?? 0,
+      rounded_lines: counts.rounded ?? 0,
+      barcodes_left_out: barcodesLeftOut,
+    },
+  };
+}
+
+/** xl: every count and book line (usable or not) with its warehouse, location key and lot; slim, for it can hold millions. */
+function prepareLines(db: Db): void {
+  db.exec(`
+DROP TABLE IF EXISTS temp.xlocm;
+CREATE TEMP TABLE xlocm AS SELECT ${LOC_KEY('location')} AS key, max(location) AS location, max(warehouse) AS warehouse FROM locations GROUP BY 1;
+CREATE INDEX temp.xlocm_key ON xlocm(key);
+DROP TABLE IF EXISTS temp.xwhn;
+CREATE TEMP TABLE xwhn AS SELECT DISTINCT upper(trim(warehouse)) AS key, warehouse FROM locations WHERE warehouse IS NOT NULL;
+DROP TABLE IF EXISTS temp.xl;
+CREATE TEMP TABLE xl (side TEXT NOT NULL, row_id INTEGER NOT NULL, sku TEXT, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, lot TEXT NOT NULL, micro INTEGER, usable INTEGER NOT NULL);
+`);
+  for (const [side, kind] of [['P', 'counts'], ['E', 'erp'], ['W', 'wms']] as const) {
+    db.exec(`
+INSERT INTO xl (side, row_id, sku, warehouse, loc_key, lot, micro, usable)
+SELECT '${side}', t.id, q.sku, ${warehouseOf('t')}, coalesce(${LOC_KEY('t.location')}, ''), coalesce(trim(t.lot), ''), q.qty_micro, q.status IN ${USABLE}
+FROM quantities q JOIN ${kind} t ON t.id = q.row_id
+WHERE q.kind = '${kind}';`);
+  }
+  // A warehouse written in another case than the location master's ("wh-north") is the master's.
+  const spelling = new Map((db.prepare('SELECT key, warehouse FROM xwhn').all() as { key: string; warehouse: string }[]).map((r) => [r.key, r.warehouse]));
+  const rename = db.prepare('UPDATE xl SET warehouse = ? WHERE warehouse = ?');
+  for (const { warehouse } of db.prepare('SELECT DISTINCT warehouse FROM xl').all() as { warehouse: string }[]) {
+    const master = spelling.get(warehouse.toUpperCase());
+    if (master !== undefined && master !== warehouse) rename.run(master, warehouse);
+  }
+}
+
+/**
+ * Per warehouse: which side is the book, whether it was counted, whether its book
+ * is kept per bin (xwh), and the counted places (xcounted). Returns the SQL
+ * condition, over `x` (an xl row) and `w` (its xwh row), of a line that makes the
+ * opening stock (see the module comment). DISTINCT over few values needs no sort.
+ */
+function selectOpening(db: Db, source: ExportSettings['openingStock']): string {
+  const sides = db.prepare('SELECT DISTINCT warehouse, side, usable FROM xl').all() as { warehouse: string; side: string; usable: number }[];
+  const binSides = new Set((db.prepare("SELECT DISTINCT warehouse, side FROM xl WHERE loc_key <> '' AND loc_key <> upper(warehouse)").all() as { warehouse: string; side: string }[]).map((r) => `${r.warehouse}\u0000${r.side}`));
+  const meta = new Map<string, { wms: boolean; counted: boolean }>();
+  for (const r of sides) {
+    const m = meta.get(r.warehouse) ?? { wms: false, counted: false };
+    if (r.side === 'W' && r.usable) m.wms = true;
+    if (r.side === 'P') m.counted = true;
+    meta.set(r.warehouse, m);
+  }
+  db.exec(`
+DROP TABLE IF EXISTS temp.xwh;
+CREATE TEMP TABLE xwh (warehouse TEXT PRIMARY KEY, book TEXT NOT NULL, counted INTEGER NOT NULL, bins INTEGER NOT NULL) WITHOUT ROWID;
+DROP TABLE IF EXISTS temp.xcounted;
+CREATE TEMP TABLE xcounted (warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, PRIMARY KEY (warehouse, loc_key)) WITHOUT ROWID;
+INSERT OR IGNORE INTO xcounted SELECT warehouse, loc_key FROM xl WHERE side = 'P';`);
+  const insert = db.prepare('INSERT INTO xwh VALUES (?, ?, ?, ?)');
+  for (const [warehouse, m] of [...meta].sort(([a], [b]) => cmp(a, b))) {
+    const book = m.wms ? 'W' : 'E';
+    insert.run(warehouse, book, m.counted ? 1 : 0, binSides.has(`${warehouse}\u0000${book}`) ? 1 : 0);
+  }
+  const counts = "x.side = 'P'";
+  const book = 'x.side = w.book';
+  if (source === 'counts') return counts;
+  if (source === 'book') return book;
+  return `${counts} OR (${book} AND NOT CASE WHEN w.bins THEN EXISTS (SELECT 1 FROM xcounted c WHERE c.warehouse = x.warehouse AND c.loc_key = x.loc_key) ELSE w.counted END)`;
+}
+
+interface Resolved {
+  readonly ref: string;
+  readonly stepMicro: number;
+  readonly key: string;
+  readonly category: string;
+}
+type UnitProblem = { readonly rule: string; readonly message: string };
+
+/** Odoo units for the items: standard ones by their uom.* external id, the others created by uom.uom.csv. */
+function unitPlanner(catalogue: Catalogue, version: OdooVersion) {
+  const rows = new Map<string, UomRow>();
+  const cats = new Map<string, UomCategoryRow>();
+  const order: string[] = [];
+  const stepOf = (rounding: number): number => Math.max(1, Math.round(rounding * 1_000_000));
+  const add = (row: UomRow): void => {
+    if (!rows.has(row.key)) {
+      rows.set(row.key, row);
+      order.push(row.key);
+    }
+  };
+  const categoryRefOf = (u: { category: string; categoryName: string }): string => {
+    if (u.category.startsWith('uom.')) return u.category;
+    const id = externalId.uomCategory(u.categoryName);
+    if (!cats.has(id)) cats.set(id, { id, name: u.categoryName });
+    return id;
+  };
+
+  /** The reference to a catalogue unit in this version; creates the row for a unit Odoo does not ship. */
+  function ensure(key: string): Resolved {
+    const u = catalogue.odoo(key, version);
+    const step = stepOf(u.rounding);
+    if (u.xmlid && u.status === 'standard') return { ref: u.xmlid, stepMicro: step, key, category: u.category };
+    const id = externalId.uom(key);
+    if (version === 19) {
+      const parent = u.relativeTo ? ensure(u.relativeTo) : undefined;
+      add({ key, id, name: u.name, relativeFactor: String(u.relativeFactor ?? 1), relativeRef: parent?.ref ?? '' });
+    } else {
+      add({ key, id, name: u.name, categoryRef: categoryRefOf(u), uomType: u.uomType ?? 'reference', factor: String(u.factor), rounding: String(u.rounding) });
+    }
+    return { ref: id, stepMicro: step, key, category: u.category };
+  }
+
+  /** A package word used as an item's base unit ("roll"): a unit of its own, the reference of its own category. */
+  function ensurePackageBase(pkgKey: string, pkgName: string): Resolved {
+    const key = `package:${pkgKey}`;
+    const id = externalId.uom(key);
+    if (version === 19) add({ key, id, name: pkgName, relativeFactor: '1', relativeRef: '' });
+    else add({ key, id, name: pkgName, categoryRef: categoryRefOf({ category: key, categoryName: pkgName }), uomType: 'reference', factor: '1', rounding: '0.01' });
+    return { ref: id, stepMicro: 10_000, key, category: key };
+  }
+
+  /** A pack of `size` base units ("Box of 100"): bigger than the base, in its category (17/18) or under it (19). */
+  function ensurePack(base: Resolved, baseUnit: CatalogueUnit | undefined, pkgKey: string, pkgName: string, size: number): Resolved {
+    if (baseUnit?.key === 'units' && size === 12) return ensure('dozens');
+    if (baseUnit?.key === 'units' && size === 6) return ensure('pack_6');
+    const sizeText = canonicalDecimal(String(size));
+    const key = `pack:${pkgKey}:${sizeText}:${base.key}`;
+    const id = externalId.uom(key);
+    const name = baseUnit?.key === 'units' || !baseUnit ? `${pkgName} of ${sizeText}` : `${pkgName} of ${sizeText} ${catalogue.odoo(baseUnit.key, version).name}`;
+    if (version === 19) add({ key, id, name, relativeFactor: sizeText, relativeRef: base.ref });
+    else {
+      const baseOdoo = baseUnit ? catalogue.odoo(baseUnit.key, version) : undefined;
+      const baseFactor = baseOdoo?.factor ?? 1;
+      const categoryRef = baseOdoo ? categoryRefOf(baseOdoo) : (rows.get(base.key)?.categoryRef ?? '');
+      add({ key, id, name, categoryRef, uomType: size >= 1 ? 'bigger' : 'smaller', factor: String(baseFactor / size), rounding: '0.01' });
+    }
+    return { ref: id, stepMicro: base.stepMicro, key, category: base.category };
+  }
+
+  const baseCache = new Map<string, Resolved | UnitProblem>();
+  const purchaseCache = new Map<string, Resolved | UnitProblem>();
+  const planner = {
+    base(item: { uom: string | null; uom_key: string | null }): Resolved | UnitProblem {
+      const key = `${item.uom_key ?? ''}\u0000${item.uom ?? ''}`;
+      let r = baseCache.get(key);
+      if (!r) baseCache.set(key, (r = planner.newBase(item)));
+      return r;
+    },
+    purchase(item: { purchase_uom: string | null; pack_size: string | null; uom_key: string | null }, base: Resolved): Resolved | UnitProblem {
+      const key = `${item.purchase_uom ?? ''}\u0000${item.pack_size ?? ''}\u0000${item.uom_key ?? ''}\u0000${base.key}`;
+      let r = purchaseCache.get(key);
+      if (!r) purchaseCache.set(key, (r = planner.newPurchase(item, base)));
+      return r;
+    },
+    newBase(item: { uom: string | null; uom_key: string | null }): Resolved | UnitProblem {
+      if (item.uom_key && catalogue.unit(item.uom_key)) return ensure(item.uom_key);
+      if (!item.uom || !item.uom.trim()) return { rule: 'unit_missing', message: 'the item has no unit of measure' };
+      const m = catalogue.lookup(item.uom);
+      if (m.kind === 'unit') return ensure(m.unit.key);
+      if (m.kind === 'package') return ensurePackageBase(m.package.key, capitalise(m.package.name));
+      return { rule: 'unit_unknown', message: `unit "${item.uom}" is not a known unit (add it to cleansing.units in invsync.yaml)` };
+    },
+    newPurchase(item: { purchase_uom: string | null; pack_size: string | null; uom_key: string | null }, base: Resolved): Resolved | UnitProblem {
+      const spelling = item.purchase_uom?.trim();
+      if (!spelling) return base;
+      const baseUnit = item.uom_key ? catalogue.unit(item.uom_key) : undefined;
+      const m = catalogue.lookup(spelling);
+      if (m.kind === 'unit') {
+        const r = ensure(m.unit.key);
+        if (r.category !== base.category) return { rule: 'purchase_unit_category', message: `purchase unit "${spelling}" (${r.category}) is not in the category of the unit (${base.category})` };
+        return r;
+      }
+      const pack = parsePack(m.kind === 'alias' ? m.target : spelling, { packSize: item.pack_size, catalogue });
+      if (!pack || pack.quantityPerPack === undefined) return { rule: 'purchase_unit_unknown', message: `purchase unit "${spelling}" has no known size (give the item a pack size)` };
+      let size = pack.quantityPerPack * (pack.innerQuantity ?? 1);
+      if (pack.innerUnit && baseUnit && pack.innerUnit !== baseUnit.key) {
+        const inner = catalogue.unit(pack.innerUnit);
+        if (!inner || inner.category !== baseUnit.category) return { rule: 'purchase_unit_category', message: `purchase unit "${spelling}" holds ${pack.innerUnit}, not in the category of the unit ${baseUnit.key}` };
+        size = (size * baseUnit.legacy.factor) / inner.legacy.factor;
+      }
+      const pkg = catalogue.package(pack.packUnit);
+      return ensurePack(base, baseUnit, pack.packUnit, capitalise(pkg?.name ?? pack.packUnit), size);
+    },
+    categories: (): UomCategoryRow[] => [...cats.values()].sort((a, b) => cmp(a.id, b.id)),
+    // Parents before children (19's relative units), then by key: a stable order.
+    rows: (): UomRow[] => {
+      const sorted = [...order].sort(cmp);
+      const out: UomRow[] = [];
+      const done = new Set<string>();
+      const visit = (key: string): void => {
+        if (done.has(key)) return;
+        const row = rows.get(key)!;
+        const parent = [...rows.values()].find((r) => r.id === row.relativeRef);
+        if (parent) visit(parent.key);
+        done.add(key);
+        out.push(row);
+      };
+      for (const k of sorted) visit(k);
+      return out;
+    },
+  };
+  return planner;
+}
+
+/** Package words are lower case in the catalogue; Odoo's unit names start with a capital ("Dozens"). */
+const capitalise = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
+
+/** Warehouses and locations from the location master; how a line's location maps onto them. */
+function locationPlanner(db: Db, settings: ExportSettings, findings: PreflightFinding[]) {
+  const master = db
+    .prepare(`SELECT ${LOC_KEY('location')} AS key, location, parent, warehouse, usage, barcode FROM locations WHERE location IS NOT NULL AND trim(location) <> '' ORDER BY id`)
+    .all() as { key: string; location: string; parent: string | null; warehouse: string | null; usage: string | null; barcode: string | null }[];
+  const byKey = new Map<string, (typeof master)[number]>();
+  for (const m of master) if (!byKey.has(m.key)) byKey.set(m.key, m);
+  const keyOf = (text: string): string => text.trim().replace(/[ \t]/g, '').replace(/\\/g, '/').toUpperCase();
+  const warehouseOfRow = (m: (typeof master)[number]): string => m.warehouse?.trim() || m.location.split(/[/\\]/)[0]!.trim();
+
+  // Warehouses: named in the master or by the lines.
+  const names = new Set<string>(master.map(warehouseOfRow).filter((w) => w !== ''));
+  // DISTINCT over few values keeps a small index instead of sorting the lines.
+  for (const r of db.prepare('SELECT DISTINCT warehouse FROM xl').all() as { warehouse: string }[]) if (r.warehouse !== '') names.add(r.warehouse);
+  const codes = warehouseCodes([...names].sort(cmp), settings.warehouseCodes);
+  const warehouses: WarehouseRow[] = [...names].sort(cmp).map((name) => ({ name, id: externalId.warehouse(name), code: codes.get(name)!, stockName: `${codes.get(name)!}/Stock` }));
+  const whByKey = new Map(warehouses.map((w) => [keyOf(w.name), w]));
+
+  const isRoot = (m: (typeof master)[number]): boolean => whByKey.has(m.key);
+  const isStockOfRoot = (m: (typeof master)[number]): boolean => {
+    const parts = m.location.split('/');
+    const parentKey = m.parent ? keyOf(m.parent) : keyOf(parts.slice(0, -1).join('/'));
+    return whByKey.has(parentKey) && parts[parts.length - 1]!.trim().toLowerCase() === 'stock';
+  };
+  const locations = new Map<string, LocationRow>();
+  const VALID_USAGE = ['internal', 'view', 'transit', 'supplier', 'customer', 'inventory', 'production'];
+  const completeOf = (m: (typeof master)[number], seen = new Set<string>()): string => {
+    const wh = whByKey.get(keyOf(warehouseOfRow(m)));
+    if (isRoot(m) || isStockOfRoot(m)) return wh ? wh.stockName : m.location;
+    if (locations.has(m.key)) return locations.get(m.key)!.completeName;
+    if (seen.has(m.key)) return m.location;
+    seen.add(m.key);
+    const parts = m.location.split('/');
+    let parent = m.parent ? byKey.get(keyOf(m.parent)) : undefined;
+    if (!parent) for (let i = parts.length - 1; i > 0 && !parent; i--) parent = byKey.get(keyOf(parts.slice(0, i).join('/')));
+    const parentName = parent ? completeOf(parent, seen) : (wh?.stockName ?? '');
+    const name = parts[parts.length - 1]!.trim();
+    const usageRaw = (m.usage ?? '').trim().toLowerCase() || 'internal';
+    if (!VALID_USAGE.includes(usageRaw)) findings.push({ file: LOCATION_FILE, record: m.location, rule: 'location_usage_unknown', message: `usage "${m.usage}" is not one of ${VALID_USAGE.join(', ')}` });
+    if (!wh) findings.push({ file: LOCATION_FILE, record: m.location, rule: 'warehouse_missing', message: 'the location belongs to no warehouse' });
+    const completeName = parentName ? `${parentName}/${name}` : name;
+    locations.set(m.key, { key: m.location, id: externalId.location(m.location), name, parentName, completeName, usage: VALID_USAGE.includes(usageRaw) ? usageRaw : 'internal', barcode: m.barcode?.trim() ?? '', depth: completeName.split('/').length });
+    return completeName;
+  };
+  for (const m of master) if (!isRoot(m) && !isStockOfRoot(m)) completeOf(m);
+  // Barcodes are unique per company in Odoo: a repeated one is a finding.
+  const seenBarcodes = new Map<string, string>();
+  for (const l of [...locations.values()].sort((a, b) => cmp(a.key, b.key))) {
+    if (!l.barcode) continue;
+    if (seenBarcodes.has(l.barcode)) findings.push({ file: LOCATION_FILE, record: l.key, rule: 'location_barcode_duplicate', message: `barcode ${l.barcode} is also on ${seenBarcodes.get(l.barcode)}` });
+    else seenBarcodes.set(l.barcode, l.key);
+  }
+
+  return {
+    warehouses,
+    locations: [...locations.values()].sort((a, b) => a.depth - b.depth || cmp(a.completeName, b.completeName)),
+    /** The Odoo complete name a line's location maps to. */
+    resolve(warehouse: string, locKey: string, location: string): { ref: string } | { problem: string } {
+      const wh = whByKey.get(keyOf(warehouse));
+      if (locKey === '' || locKey === keyOf(warehouse)) return wh ? { ref: wh.stockName } : { problem: `warehouse "${warehouse}" is not exported` };
+      const m = byKey.get(locKey);
+      if (!m) return { problem: `location "${location}" is not in the location master` };
+      if (isRoot(m) || isStockOfRoot(m)) return { ref: whByKey.get(keyOf(warehouseOfRow(m)))?.stockName ?? m.location };
+      const l = locations.get(locKey)!;
+      if (l.usage === 'view') return { problem: `location "${location}" is a view: Odoo keeps no stock in it` };
+      if (!['internal', 'transit'].includes(l.usage)) return { problem: `location "${location}" has usage ${l.usage}: opening stock belongs in internal or transit locations` };
+      return { ref: l.completeName };
+    },
+  };
+}
+
+/** Odoo's warehouse code: at most 5 characters, unique; "WH" is the default warehouse's. */
+export function warehouseCodes(names: readonly string[], configured: Readonly<Record<string, string>>): Map<string, string> {
+  const taken = new Set<string>(['WH', ...Object.values(configured).map((c) => c.toUpperCase())]);
+  const out = new Map<string, string>();
+  for (const name of names) {
+    if (configured[name]) {
+      out.set(name, configured[name]!);
+      continue;
+    }
+    const alnum = name.toUpperCase().replace(/[^A-Z0-9]/g, '');
+    const parts = name.toUpperCase().split(/[^A-Z0-9]+/).filter((p) => p !== '');
+    const last = parts[parts.length - 1] ?? '';
+    let code = alnum.length >= 1 && alnum.length <= 5 ? alnum : last.length >= 2 && last.length <= 5 && last !== 'STOCK' ? last : alnum.slice(0, 5) || 'W';
+    for (let n = 2; taken.has(code); n++) code = `${code.slice(0, 5 - String(n).length)}${n}`.slice(0, 5);
+    taken.add(code);
+    out.set(name, code);
+  }
+  return out;
+}
+
+/** Cost per product from the GL values (per SKU, every warehouse and account) and the opening quantity. */
+function costPlan(db: Db, products: ReadonlyMap<string, ProductRow>, digits: number): { costs: CostLine[]; glNotExported: { sku: string; value: string }[] } {
+  const glRows = db
+    .prepare(
+      `SELECT CASE WHEN x.status IN ('auto', 'merged', 'confirmed') THEN x.canonical_sku ELSE g.sku END AS sku, g.value
+       FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL AND g.value IS NOT NULL`,
+    )
+    .raw(true)
+    .iterate() as IterableIterator<[string, string]>;
+  const gl = new Map<string, DecimalSum>();
+  for (const [sku, value] of glRows) gl.set(sku, (gl.get(sku) ?? new DecimalSum()).add(value));
+  const qty = new Map<string, string>();
+  // One pass in table order (a GROUP BY would sort a million rows again).
+  const micro = new Map<string, number>();
+  for (const [sku, rounded] of db.prepare('SELECT sku, rounded FROM op WHERE rule IS NULL').raw(true).iterate() as IterableIterator<[string, number]>) {
+    const sum = (micro.get(sku) ?? 0) + rounded;
+    if (!Number.isSafeInteger(sum)) throw new RangeError(`opening quantity of ${sku} exceeds ${Number.MAX_SAFE_INTEGER / 1e6} units`);
+    micro.set(sku, sum);
+  }
+  for (const [sku, m] of micro) qty.set(sku, fromMicro(m));
+  const costs: CostLine[] = [];
+  for (const p of products.values()) {
+    const q = qty.get(p.sku) ?? '0';
+    const glValue = gl.get(p.sku)?.toString() ?? null;
+    costs.push({ sku: p.sku, qty: q, glValue, ...productCost({ glValue, qty: q, masterCost: p.masterCost, digits }) });
+  }
+  const glNotExported = [...gl].filter(([sku]) => !products.has(sku)).map(([sku, v]) => ({ sku, value: v.toString() })).sort((a, b) => cmp(a.sku, b.sku));
+  return { costs, glNotExported };
+}
+
+/** The working tables buildPlan leaves for the writer; drop them when done. */
+export const WORK_TABLES = ['xl', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku'] as const;
+
+export function dropWorkTables(db: Db): void {
+  for (const table of WORK_TABLES) db.exec(`DROP TABLE IF EXISTS temp.${table}`);
+}
