@@ -1,0 +1,93 @@
+/**
+ * Spreading count tasks over the working days of a period (pure).
+ *
+ * Each SKU-location of a class counted f times a year gets a phase from its rank in
+ * the class, so that the class's counts are spread evenly over the year: its k-th
+ * count is due at the year fraction ((2r + 1) / 2n + k) / f (r its rank, n the class
+ * size). The counts whose time falls inside the period are the tasks (over a year,
+ * exactly f of each). Sorted by that time, the tasks are then cut into as many
+ * consecutive runs as there are working days, of sizes differing by at most one:
+ * every day carries the same load to within one task, and the repeats of one
+ * SKU-location stay a cycle apart.
+ *
+ * Opportunity counts: a SKU-location whose book is zero or negative is counted at the
+ * start of the period; its first count moves there (or, when none falls in the
+ * period, one is added).
+ */
+
+export interface ScheduleUnit {
+  /** Index of the class in `perYear` order (0 = A). */
+  readonly classIndex: number;
+  /** Book ≤ 0: an opportunity count at the start of the period. */
+  readonly opportunity: boolean;
+}
+
+export interface Schedule {
+  /** Task i counts unit `unit[i]` on working day `day[i]` (index into the working days). */
+  readonly unit: Int32Array;
+  readonly day: Int32Array;
+  /** 1 when the task is (also) the opportunity count of a zero or negative book. */
+  readonly opportunity: Uint8Array;
+  readonly length: number;
+}
+
+const DAYS_PER_YEAR = 365;
+
+/**
+ * @param units in the order that ranks them inside their class (deterministic)
+ * @param perYear counts per year per class index
+ * @param calendarDays length of the period in calendar days
+ * @param workingDayCount working days in the period (≥ 1)
+ */
+export function spreadTasks(units: readonly ScheduleUnit[], perYear: readonly number[], calendarDays: number, workingDayCount: number): Schedule {
+  const classSize = perYear.map(() => 0);
+  for (const u of units) classSize[u.classIndex]!++;
+  const rankInClass = perYear.map(() => 0);
+  // First pass: how many tasks, so the arrays are allocated once.
+  const occurrences = (rank: number, n: number, f: number): number => {
+    // k-th count inside the period ⇔ ((2r + 1) + 2nk) × 365 < days × f × 2n
+    const limit = calendarDays * f * 2 * n;
+    const first = (2 * rank + 1) * DAYS_PER_YEAR;
+    if (first >= limit) return 0;
+    return Math.floor((limit - first - 1) / (2 * n * DAYS_PER_YEAR)) + 1;
+  };
+  let total = 0;
+  for (const u of units) {
+    const f = perYear[u.classIndex]!;
+    const k = occurrences(rankInClass[u.classIndex]!++, classSize[u.classIndex]!, f);
+    total += k === 0 && u.opportunity ? 1 : k;
+  }
+  const unit = new Int32Array(total);
+  const time = new Float64Array(total);
+  const opportunity = new Uint8Array(total);
+  rankInClass.fill(0);
+  let t = 0;
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
+    const f = perYear[u.classIndex]!;
+    const n = classSize[u.classIndex]!;
+    const rank = rankInClass[u.classIndex]!++;
+    const k = occurrences(rank, n, f);
+    for (let j = 0; j < Math.max(k, u.opportunity ? 1 : 0); j++) {
+      unit[t] = i;
+      const opp = u.opportunity && j === 0;
+      time[t] = opp ? 0 : ((2 * rank + 1) / (2 * n) + j) / f;
+      opportunity[t] = opp ? 1 : 0;
+      t++;
+    }
+  }
+  const order = new Uint32Array(total);
+  for (let i = 0; i < total; i++) order[i] = i;
+  order.sort((a, b) => time[a]! - time[b]! || unit[a]! - unit[b]!);
+  const outUnit = new Int32Array(total);
+  const outDay = new Int32Array(total);
+  const outOpp = new Uint8Array(total);
+  for (let p = 0; p < total; p++) {
+    const i = order[p]!;
+    outUnit[p] = unit[i]!;
+    outOpp[p] = opportunity[i]!;
+    // Day d takes the positions floor(d·T/W) .. floor((d+1)·T/W) − 1.
+    outDay[p] = Math.floor(((p + 1) * workingDayCount - 1) / total);
+  }
+  return { unit: outUnit, day: outDay, opportunity: outOpp, length: total };
+}
