@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { InvsyncError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { registerCleanse } from './commands/cleanse.js';
+import { registerCount } from './commands/count.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInit } from './commands/init.js';
 import { registerLoad } from './commands/load.js';
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerProfile(program, ctx);
   registerCleanse(program, ctx);
   registerReconcile(program, ctx);
+  registerCount(program, ctx);
   registerDemo(program, ctx);
   registerUom(program, ctx);
   for (const command of program.commands) {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanseWorkspace, type CleanseResult } from './cleanse/cleanse.js';
+import { runCountCycleDemo, type CountCycleDemoResult } from './counts/demo.js';
 import { writeReviewWorkbook } from './cleanse/review.js';
 import { WorkspaceError } from './errors.js';
 import { reconcile, type ReconcileCommandResult } from './reconcile/reconcile.js';
@@ -32,6 +33,7 @@ export interface DemoResult {
   readonly reviewWorkbook: { readonly file: string; readonly rows: number };
   readonly reconcile: ReconcileCommandResult;
   readonly profile: ProfileResult;
+  readonly countCycle: CountCycleDemoResult;
 }
 
 /** fixtures/demo of the installed package (dist/src/core → ../../../fixtures/demo). */
@@ -78,5 +80,8 @@ export async function runDemo(
   const reviewWorkbook = { file: reviewFile, ...(await writeReviewWorkbook(db, reviewFile)) };
   options.onStep?.('reconcile');
   const reconciled = await reconcile(db, { config, outDir: options.outDir, cleansed: true });
-  return { fixtures, loads, cleanse, reviewWorkbook, reconcile: reconciled, profile: profileWorkspace(db) };
+  const profile = profileWorkspace(db);
+  options.onStep?.('cycle count');
+  const countCycle = await runCountCycleDemo(db, { fixtures, outDir: options.outDir, config }, run);
+  return { fixtures, loads, cleanse, reviewWorkbook, reconcile: reconciled, profile, countCycle };
 }

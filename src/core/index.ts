@@ -14,3 +14,4 @@ export { reconcile, type ReconcileCommandResult } from './reconcile/reconcile.js
 export { reconcileWorkspace, type ReconcileResult } from './reconcile/engine.js';
 export { convertQuantity, defaultCatalogue } from './uom/index.js';
 export { readWorkspaceConfig, type WorkspaceConfig } from './workspace/config.js';
+export { closeCounts, ingestCounts, planCounts, runCountCycleDemo, writeCountSheets, countSettings } from './counts/index.js';

@@ -11,6 +11,7 @@ import { runDemo } from '../../core/demo.js';
 import type { CommandContext } from '../context.js';
 import { startProgress } from '../ui/progress.js';
 import { renderCleanse } from './cleanse.js';
+import { renderCountCycle } from './count.js';
 import { renderReconcile } from './reconcile.js';
 import { renderProfile } from './profile.js';
 
@@ -50,6 +51,9 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
             '',
             out.color.bold('Reconciliation'),
             renderReconcile(result.reconcile, out),
+            '',
+            out.color.bold('Cycle count'),
+            renderCountCycle(result.countCycle, out),
           ];
           return lines.join('\n');
         });
