@@ -36,7 +36,7 @@ export function registerCount(program: Command, ctx: CommandContext): void {
     .requiredOption('--as-of <date>', 'book and usage date (YYYY-MM-DD); the period starts the day after')
     .option('--days <n>', `calendar days of the period (default ${DEFAULT_PLAN_DAYS})`)
     .option('--config <file>', 'workspace configuration (default ./invsync.yaml)')
-    .addHelpText('after', '\nExample:\n  $ invsync count plan --as-of 2026-06-30 --days 30')
+    .addHelpText('after', '\nExamples:\n  $ invsync count plan --as-of 2026-06-30 --days 30')
     .action(async (options: { asOf: string; days?: string; config?: string }, command: Command) => {
       const out = ctx.output(command);
       const config = readWorkspaceConfig(ctx.io.cwd, options.config);
@@ -59,7 +59,7 @@ export function registerCount(program: Command, ctx: CommandContext): void {
     .option('--out <dir>', 'folder for the workbooks', 'count-sheets')
     .option('--from <date>', 'only tasks due on or after this day')
     .option('--to <date>', 'only tasks due on or before this day')
-    .addHelpText('after', '\nExample:\n  $ invsync count sheets --out sheets --from 2026-07-01 --to 2026-07-01')
+    .addHelpText('after', '\nExamples:\n  $ invsync count sheets --out sheets --from 2026-07-01 --to 2026-07-01')
     .action(async (options: { out: string; from?: string; to?: string }, command: Command) => {
       const out = ctx.output(command);
       const result = await ctx.withDatabase(command, { create: false }, (db) => writeCountSheets(db, { outDir: ctx.resolve(options.out), from: options.from, to: options.to }));
@@ -71,7 +71,7 @@ export function registerCount(program: Command, ctx: CommandContext): void {
     .description('filled-in sheets or counts files against the plan: variances, tolerances, recounts')
     .argument('<files...>', 'filled-in count sheets (xlsx) or counts files (csv, xlsx)')
     .option('--config <file>', 'workspace configuration (default ./invsync.yaml)')
-    .addHelpText('after', '\nExample:\n  $ invsync count ingest sheets/*.xlsx')
+    .addHelpText('after', '\nExamples:\n  $ invsync count ingest sheets/*.xlsx')
     .action(async (files: string[], options: { config?: string }, command: Command) => {
       const out = ctx.output(command);
       const config = readWorkspaceConfig(ctx.io.cwd, options.config);
@@ -86,7 +86,7 @@ export function registerCount(program: Command, ctx: CommandContext): void {
     .option('--out <dir>', 'folder for the import file and the KPI report', 'out')
     .option('--odoo-version <version>', 'Odoo version of the import file: 17, 18 or 19 (default: invsync.yaml, else 18)')
     .option('--config <file>', 'workspace configuration (default ./invsync.yaml)')
-    .addHelpText('after', '\nExample:\n  $ invsync count close --out out --odoo-version 17')
+    .addHelpText('after', '\nExamples:\n  $ invsync count close --out out --odoo-version 17')
     .action(async (options: { out: string; odooVersion?: string; config?: string }, command: Command) => {
       const out = ctx.output(command);
       const config = readWorkspaceConfig(ctx.io.cwd, options.config);
@@ -119,7 +119,7 @@ export function renderSheets(r: SheetsResult): string {
 export function renderIngest(r: IngestResult): string {
   const o = r.outcomes;
   const lines = [
-    `${r.files.length} file${r.files.length === 1 ? '' : 's'}, ${r.rows} lines: ${r.counts} counts, ${r.blank} left blank`,
+    `${r.files.length} file${r.files.length === 1 ? '' : 's'}, ${r.rows} line${r.rows === 1 ? '' : 's'}: ${r.counts} counts, ${r.blank} left blank`,
     `accepted ${o.accepted}, recounts asked ${o.recount}, third counts asked ${o.third_count}, unplanned ${o.unplanned}; ${r.openTasks} tasks still open`,
   ];
   const reasons = Object.entries(r.unplannedReasons);
