@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeLargeErpCsv, writeLargeErpXlsx } from '../fixtures/generator/large.js';
 import { benchClusters } from './clusters.js';
+import { benchCounts } from './counts.js';
 import { writeLargeItemsCsv } from './items.js';
 import { best, cached, freshDb, measure, succeeds, type Measurement } from './measure.js';
 import { benchReconcile } from './reconcile.js';
@@ -64,6 +65,12 @@ async function main(): Promise<void> {
     const rec = await benchReconcile({ dataDir: DATA, bin: BIN, runs: Number(process.env.BENCH_RECONCILE_RUNS ?? 1), measure });
     for (const [label, count, seconds, peakMb, ratio] of rec.rows) row(label, count, fmt(seconds), seconds > 0 ? rate(Number(count.replace(/,/g, '')), seconds) : '', peakMb > 0 ? fmt(peakMb, 0) : '', ratio);
     notes.push(...rec.notes);
+  }
+
+  if (wanted('counts')) {
+    const counts = await benchCounts({ dataDir: DATA, bin: BIN, runs: Number(process.env.BENCH_COUNTS_RUNS ?? 1), measure });
+    for (const [label, count, seconds, peakMb] of counts.rows) row(label, count, fmt(seconds), rate(Number(count.replace(/,/g, '')), seconds), fmt(peakMb, 0), '');
+    notes.push(...counts.notes);
   }
 
   lines.push('');

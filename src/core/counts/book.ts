@@ -6,7 +6,6 @@
  * out. Locations compare as keys: case, spaces and back slashes do not matter.
  */
 import type { Db } from '../staging/database.js';
-import { canonicalDecimal } from '../model/decimal.js';
 
 export interface BookLine {
   readonly sku: string;
@@ -56,35 +55,29 @@ UPDATE count_book SET warehouse = (SELECT w.warehouse FROM count_wh w WHERE w.ke
 WHERE EXISTS (SELECT 1 FROM count_wh w WHERE w.key = upper(count_book.warehouse) AND w.warehouse <> count_book.warehouse);`);
 }
 
-/** Book lines in SKU, warehouse, location, lot order; a warehouse-level line has the warehouse as its location. */
-export function* readBook(db: Db): Generator<BookLine> {
+/**
+ * Builds temp.count_place_book: the book per sku × warehouse × location × lot (a
+ * warehouse-level line has the warehouse as its location), from the side that is the
+ * book in each warehouse; and temp.count_cost: the ERP's unit cost per sku × warehouse.
+ */
+export function prepareBook(db: Db): void {
   prepare(db);
-  const rows = db
-    .prepare(
-      `WITH book_side AS (SELECT warehouse, CASE WHEN max(side = 'W') THEN 'W' ELSE 'E' END AS side FROM count_book GROUP BY warehouse)
-       SELECT b.sku, b.warehouse, CASE WHEN b.loc_key = '' THEN upper(b.warehouse) ELSE b.loc_key END AS loc_key,
-              max(CASE WHEN b.location = '' THEN b.warehouse ELSE b.location END) AS location, b.lot, sum(b.qty) AS qty
-       FROM count_book b JOIN book_side s ON s.warehouse = b.warehouse AND s.side = b.side
-       GROUP BY b.sku, b.warehouse, 3, b.lot
-       ORDER BY b.sku, b.warehouse, 3, b.lot`,
-    )
-    .safeIntegers(true);
-  for (const r of rows.iterate() as Iterable<{ sku: string; warehouse: string; loc_key: string; location: string; lot: string; qty: bigint }>) {
-    yield { sku: r.sku, warehouse: r.warehouse, location: r.location, locKey: r.loc_key, lot: r.lot, bookMicro: r.qty };
-  }
+  db.exec(`
+DROP TABLE IF EXISTS temp.count_place_book;
+CREATE TEMP TABLE count_place_book AS
+  WITH book_side AS (SELECT warehouse, CASE WHEN max(side = 'W') THEN 'W' ELSE 'E' END AS side FROM count_book GROUP BY warehouse)
+  SELECT b.sku, b.warehouse, CASE WHEN b.loc_key = '' THEN upper(b.warehouse) ELSE b.loc_key END AS loc_key,
+         max(CASE WHEN b.location = '' THEN b.warehouse ELSE b.location END) AS location, b.lot, sum(b.qty) AS qty
+  FROM count_book b JOIN book_side s ON s.warehouse = b.warehouse AND s.side = b.side
+  GROUP BY b.sku, b.warehouse, 3, b.lot;
+DROP TABLE IF EXISTS temp.count_book;
+DROP TABLE IF EXISTS temp.count_cost;
+CREATE TEMP TABLE count_cost AS
+  SELECT q.sku, upper(coalesce(nullif(trim(e.warehouse), ''), '')) AS wh, min(e.unit_cost) AS cost
+  FROM quantities q JOIN erp e ON e.id = q.row_id WHERE q.kind = 'erp' AND q.sku IS NOT NULL AND e.unit_cost IS NOT NULL GROUP BY 1, 2;
+CREATE INDEX temp.count_cost_key ON count_cost(sku, wh);
+`);
 }
 
-/** Unit cost per sku × warehouse: the ERP's where it gives one, else the item master's. */
-export function unitCosts(db: Db): (sku: string, warehouse: string) => string | null {
-  const erp = new Map<string, string>();
-  const rows = db
-    .prepare(
-      `SELECT q.sku, coalesce(nullif(trim(e.warehouse), ''), '') AS warehouse, min(e.unit_cost) AS cost
-       FROM quantities q JOIN erp e ON e.id = q.row_id WHERE q.kind = 'erp' AND q.sku IS NOT NULL AND e.unit_cost IS NOT NULL GROUP BY 1, 2`,
-    )
-    .all() as { sku: string; warehouse: string; cost: string }[];
-  for (const r of rows) erp.set(`${r.sku}\u0000${r.warehouse.toUpperCase()}`, canonicalDecimal(r.cost));
-  const master = new Map<string, string>();
-  for (const r of db.prepare('SELECT sku, unit_cost FROM items_clean WHERE unit_cost IS NOT NULL').all() as { sku: string; unit_cost: string }[]) master.set(r.sku, canonicalDecimal(r.unit_cost));
-  return (sku, warehouse) => erp.get(`${sku}\u0000${warehouse.toUpperCase()}`) ?? master.get(sku) ?? null;
-}
+/** SQL for a place's unit cost (`b` a row of count_place_book): the ERP's in its warehouse, else the item master's. */
+export const PLACE_COST = `coalesce((SELECT k.cost FROM count_cost k WHERE k.sku = b.sku AND k.wh = upper(b.warehouse)), (SELECT i.unit_cost FROM items_clean i WHERE i.sku = b.sku))`;

@@ -118,14 +118,14 @@ export async function closeCounts(db: Db, options: CloseOptions): Promise<CloseR
   const plan = currentPlan(db);
   if (!plan) throw new WorkspaceError('there is no open count plan to close', 'run `invsync count plan --as-of DATE` first');
   const planned = new Map<AbcClass, number>(
-    (db.prepare('SELECT class, count(*) AS n FROM count_tasks WHERE plan_id = ? AND round = 1 GROUP BY class').all(plan.id) as { class: AbcClass; n: number }[]).map((r) => [r.class, r.n]),
+    (db.prepare('SELECT p.class, count(*) AS n FROM count_tasks t JOIN count_places p ON p.id = t.place_id WHERE t.plan_id = ? AND t.round = 1 GROUP BY p.class').all(plan.id) as { class: AbcClass; n: number }[]).map((r) => [r.class, r.n]),
   );
   // Only the tasks that were counted (and their recounts): the untouched ones are counted in SQL above.
   const tasks = db
     .prepare(
-      `SELECT t.id, t.round, t.parent_id, t.due_date, t.warehouse, t.location, t.loc_key, t.sku, t.lot, t.class, t.book_micro, t.unit_cost, t.uom, t.status, t.counted_micro,
+      `SELECT t.id, t.round, t.parent_id, t.due_date, p.warehouse, p.location, p.loc_key, p.sku, p.lot, p.class, p.book_micro, p.unit_cost, p.uom, t.status, t.counted_micro,
               substr(r.counted_at, 1, 10) AS counted_at
-       FROM count_tasks t LEFT JOIN count_results r ON r.id = t.result_id
+       FROM count_tasks t JOIN count_places p ON p.id = t.place_id LEFT JOIN count_results r ON r.id = t.result_id
        WHERE t.plan_id = ? AND (t.status <> 'open' OR t.round > 1) ORDER BY t.id`,
     )
     .safeIntegers(true)

@@ -6,6 +6,6 @@ export { runCountCycleDemo, DEMO_AS_OF, DEMO_DAYS, type CountCycleDemoResult } f
 export { ingestCounts, type IngestOptions, type IngestResult } from './ingest.js';
 export { ODOO_QUANT_COLUMNS, odooImportFileName, odooQuantImport } from './odoo.js';
 export { DEFAULT_PLAN_DAYS, planCounts, type PlanOptions, type PlanResult } from './plan.js';
-export { spreadTasks, type Schedule, type ScheduleUnit } from './schedule.js';
+export { spreadTasks, type Schedule } from './schedule.js';
 export { countSettings, DEFAULT_COUNT_SETTINGS, CLASSES, type AbcClass, type CountSettings } from './settings.js';
 export { SHEET_COLUMNS, writeCountSheets, type SheetsOptions, type SheetsResult } from './sheets.js';

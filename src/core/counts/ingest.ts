@@ -129,23 +129,21 @@ export async function ingestCounts(db: Db, options: IngestOptions, run?: RunCont
     }
   }
 
+  const TASK = `SELECT t.id, t.round, t.parent_id, t.due_date, p.warehouse, p.class, p.book_micro, p.unit_cost, t.counted_micro
+                FROM count_tasks t JOIN count_places p ON p.id = t.place_id`;
   const findTask = db
-    .prepare(
-      `SELECT id, round, parent_id, due_date, warehouse, class, book_micro, unit_cost, counted_micro FROM count_tasks
-       WHERE plan_id = ? AND sku = ? AND loc_key = ? AND lot = ? AND status = 'open'
-       ORDER BY due_date = ? DESC, due_date, id LIMIT 1`,
-    )
+    .prepare(`${TASK} WHERE p.plan_id = ? AND p.sku = ? AND p.loc_key = ? AND p.lot = ? AND t.status = 'open' ORDER BY t.due_date = ? DESC, t.due_date, t.id LIMIT 1`)
     .safeIntegers(true);
-  const seenTask = db.prepare('SELECT status FROM count_tasks WHERE plan_id = ? AND sku = ? AND loc_key = ? AND lot = ? LIMIT 1');
-  const taskById = db.prepare('SELECT id, round, parent_id, due_date, warehouse, class, book_micro, unit_cost, counted_micro FROM count_tasks WHERE id = ?').safeIntegers(true);
+  const seenPlace = db.prepare('SELECT 1 FROM count_places WHERE plan_id = ? AND sku = ? AND loc_key = ? AND lot = ? LIMIT 1');
+  const taskById = db.prepare(`${TASK} WHERE t.id = ?`).safeIntegers(true);
   const insertResult = db.prepare(
     `INSERT INTO count_results (plan_id, task_id, status, reason, spelling, sku, warehouse, location, lot, qty, uom, qty_micro, counter, counted_at, file, sha256, sheet, row_no, run_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const setTask = db.prepare('UPDATE count_tasks SET status = ?, counted_micro = ?, result_id = ? WHERE id = ?');
   const addTask = db.prepare(
-    `INSERT INTO count_tasks (plan_id, round, parent_id, due_date, warehouse, location, loc_key, sku, lot, class, reason, book_micro, unit_cost, uom, status)
-     SELECT plan_id, ?, id, ?, warehouse, location, loc_key, sku, lot, class, 'recount', book_micro, unit_cost, uom, 'open' FROM count_tasks WHERE id = ?`,
+    `INSERT INTO count_tasks (plan_id, place_id, round, parent_id, due_date, reason)
+     SELECT plan_id, place_id, ?, id, ?, 'recount' FROM count_tasks WHERE id = ?`,
   );
 
   const outcomes: Record<LineOutcome, number> = { accepted: 0, recount: 0, third_count: 0, unplanned: 0 };
@@ -177,7 +175,7 @@ export async function ingestCounts(db: Db, options: IngestOptions, run?: RunCont
     const micro = toMicro(base.qty);
     const task = asTask(findTask.get(plan.id, sku, locationKey(location), lot, line.counted_at?.slice(0, 10) ?? ''));
     if (!task) {
-      const seen = seenTask.get(plan.id, sku, locationKey(location), lot);
+      const seen = seenPlace.get(plan.id, sku, locationKey(location), lot);
       unplanned(seen ? 'counted already: no open task for this place' : 'not in the plan: no task for this SKU, location and lot', sku, micro);
       continue;
     }

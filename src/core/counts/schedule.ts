@@ -15,13 +15,6 @@
  * period, one is added).
  */
 
-export interface ScheduleUnit {
-  /** Index of the class in `perYear` order (0 = A). */
-  readonly classIndex: number;
-  /** Book ≤ 0: an opportunity count at the start of the period. */
-  readonly opportunity: boolean;
-}
-
 export interface Schedule {
   /** Task i counts unit `unit[i]` on working day `day[i]` (index into the working days). */
   readonly unit: Int32Array;
@@ -34,14 +27,23 @@ export interface Schedule {
 const DAYS_PER_YEAR = 365;
 
 /**
- * @param units in the order that ranks them inside their class (deterministic)
+ * @param classIndex per unit (SKU-location), in the order that ranks them inside their
+ *   class (deterministic): the index of its class in `perYear` (0 = A)
+ * @param opportunity per unit: 1 when its book is zero or negative
  * @param perYear counts per year per class index
  * @param calendarDays length of the period in calendar days
  * @param workingDayCount working days in the period (≥ 1)
  */
-export function spreadTasks(units: readonly ScheduleUnit[], perYear: readonly number[], calendarDays: number, workingDayCount: number): Schedule {
+export function spreadTasks(
+  classIndex: ArrayLike<number>,
+  opportunity: ArrayLike<number>,
+  perYear: readonly number[],
+  calendarDays: number,
+  workingDayCount: number,
+): Schedule {
+  const units = classIndex.length;
   const classSize = perYear.map(() => 0);
-  for (const u of units) classSize[u.classIndex]!++;
+  for (let i = 0; i < units; i++) classSize[classIndex[i]!]!++;
   const rankInClass = perYear.map(() => 0);
   // First pass: how many tasks, so the arrays are allocated once.
   const occurrences = (rank: number, n: number, f: number): number => {
@@ -52,27 +54,27 @@ export function spreadTasks(units: readonly ScheduleUnit[], perYear: readonly nu
     return Math.floor((limit - first - 1) / (2 * n * DAYS_PER_YEAR)) + 1;
   };
   let total = 0;
-  for (const u of units) {
-    const f = perYear[u.classIndex]!;
-    const k = occurrences(rankInClass[u.classIndex]!++, classSize[u.classIndex]!, f);
-    total += k === 0 && u.opportunity ? 1 : k;
+  for (let i = 0; i < units; i++) {
+    const c = classIndex[i]!;
+    const k = occurrences(rankInClass[c]!++, classSize[c]!, perYear[c]!);
+    total += k === 0 && opportunity[i] ? 1 : k;
   }
   const unit = new Int32Array(total);
   const time = new Float64Array(total);
-  const opportunity = new Uint8Array(total);
+  const isOpportunity = new Uint8Array(total);
   rankInClass.fill(0);
   let t = 0;
-  for (let i = 0; i < units.length; i++) {
-    const u = units[i]!;
-    const f = perYear[u.classIndex]!;
-    const n = classSize[u.classIndex]!;
-    const rank = rankInClass[u.classIndex]!++;
+  for (let i = 0; i < units; i++) {
+    const c = classIndex[i]!;
+    const f = perYear[c]!;
+    const n = classSize[c]!;
+    const rank = rankInClass[c]!++;
     const k = occurrences(rank, n, f);
-    for (let j = 0; j < Math.max(k, u.opportunity ? 1 : 0); j++) {
+    for (let j = 0; j < Math.max(k, opportunity[i] ? 1 : 0); j++) {
       unit[t] = i;
-      const opp = u.opportunity && j === 0;
+      const opp = Boolean(opportunity[i]) && j === 0;
       time[t] = opp ? 0 : ((2 * rank + 1) / (2 * n) + j) / f;
-      opportunity[t] = opp ? 1 : 0;
+      isOpportunity[t] = opp ? 1 : 0;
       t++;
     }
   }
@@ -85,7 +87,7 @@ export function spreadTasks(units: readonly ScheduleUnit[], perYear: readonly nu
   for (let p = 0; p < total; p++) {
     const i = order[p]!;
     outUnit[p] = unit[i]!;
-    outOpp[p] = opportunity[i]!;
+    outOpp[p] = isOpportunity[i]!;
     // Day d takes the positions floor(d·T/W) .. floor((d+1)·T/W) − 1.
     outDay[p] = Math.floor(((p + 1) * workingDayCount - 1) / total);
   }

@@ -90,16 +90,16 @@ export interface SheetLine {
 export function* sheetGroups(db: Db, planId: number, filter: { from?: string; to?: string; round?: number } = {}): Generator<SheetGroup> {
   const groups = db
     .prepare(
-      `SELECT due_date, warehouse, round FROM count_tasks
-       WHERE plan_id = ? AND status = 'open' AND due_date >= ? AND due_date <= ? AND (? IS NULL OR round = ?)
-       GROUP BY due_date, warehouse, round ORDER BY due_date, warehouse, round`,
+      `SELECT t.due_date, p.warehouse, t.round FROM count_tasks t JOIN count_places p ON p.id = t.place_id
+       WHERE t.plan_id = ? AND t.status = 'open' AND t.due_date >= ? AND t.due_date <= ? AND (? IS NULL OR t.round = ?)
+       GROUP BY t.due_date, p.warehouse, t.round ORDER BY t.due_date, p.warehouse, t.round`,
     )
     .all(planId, filter.from ?? '0000-00-00', filter.to ?? '9999-99-99', filter.round ?? null, filter.round ?? null) as { due_date: string; warehouse: string; round: number }[];
   const linesOf = db.prepare(
-    `SELECT t.id AS taskId, t.location, t.sku, coalesce(i.description, '') AS description, coalesce(t.uom, i.uom, '') AS uom, t.lot,
+    `SELECT t.id AS taskId, p.location, p.sku, coalesce(i.description, '') AS description, coalesce(p.uom, i.uom, '') AS uom, p.lot,
             CASE WHEN i.barcode_status = 'valid' THEN coalesce(i.barcode, '') ELSE '' END AS barcode
-     FROM count_tasks t LEFT JOIN items_clean i ON i.sku = t.sku
-     WHERE t.plan_id = ? AND t.status = 'open' AND t.due_date = ? AND t.warehouse = ? AND t.round = ?`,
+     FROM count_tasks t JOIN count_places p ON p.id = t.place_id LEFT JOIN items_clean i ON i.sku = p.sku
+     WHERE t.plan_id = ? AND t.status = 'open' AND t.due_date = ? AND p.warehouse = ? AND t.round = ?`,
   );
   for (const g of groups) {
     const lines = (linesOf.all(planId, g.due_date, g.warehouse, g.round) as SheetLine[]).sort(

@@ -311,27 +311,37 @@ CREATE TABLE count_classes (
   PRIMARY KEY (plan_id, sku)
 ) STRICT;
 
-CREATE TABLE count_tasks (
+CREATE TABLE count_places (
   id INTEGER PRIMARY KEY,
   plan_id INTEGER NOT NULL REFERENCES count_plans(id) ON DELETE CASCADE,
-  round INTEGER NOT NULL,
-  parent_id INTEGER,
-  due_date TEXT NOT NULL,
+  sku TEXT NOT NULL,
   warehouse TEXT NOT NULL,
   location TEXT NOT NULL,
   loc_key TEXT NOT NULL,
-  sku TEXT NOT NULL,
   lot TEXT NOT NULL,
   class TEXT NOT NULL,
-  reason TEXT NOT NULL,
   book_micro INTEGER NOT NULL,
   unit_cost TEXT,
-  uom TEXT,
-  status TEXT NOT NULL,
+  uom TEXT
+) STRICT;
+CREATE INDEX count_places_by_key ON count_places(plan_id, sku, loc_key, lot);
+
+-- No foreign keys on the tasks: a year's plan writes millions of them, and each
+-- key would be a lookup per row; the plan writes them for its own places only.
+CREATE TABLE count_tasks (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL,
+  place_id INTEGER NOT NULL,
+  round INTEGER NOT NULL DEFAULT 1,
+  parent_id INTEGER,
+  due_date TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open',
   counted_micro INTEGER,
   result_id INTEGER
 ) STRICT;
-CREATE INDEX count_tasks_by_key ON count_tasks(plan_id, sku, loc_key, lot, status);
+CREATE INDEX count_tasks_by_place ON count_tasks(place_id, status);
+CREATE INDEX count_tasks_by_plan ON count_tasks(plan_id, status, due_date);
 
 CREATE TABLE count_results (
   id INTEGER PRIMARY KEY,

@@ -12,6 +12,20 @@ CREATE TABLE count_classes (
   PRIMARY KEY (plan_id, sku)
 ) STRICT;
 
+CREATE TABLE count_places (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES count_plans(id) ON DELETE CASCADE,
+  sku TEXT NOT NULL,
+  warehouse TEXT NOT NULL,
+  location TEXT NOT NULL,
+  loc_key TEXT NOT NULL,
+  lot TEXT NOT NULL,
+  class TEXT NOT NULL,
+  book_micro INTEGER NOT NULL,
+  unit_cost TEXT,
+  uom TEXT
+) STRICT;
+
 CREATE TABLE count_plans (
   id INTEGER PRIMARY KEY,
   as_of TEXT NOT NULL,
@@ -50,21 +64,13 @@ CREATE TABLE count_results (
 
 CREATE TABLE count_tasks (
   id INTEGER PRIMARY KEY,
-  plan_id INTEGER NOT NULL REFERENCES count_plans(id) ON DELETE CASCADE,
-  round INTEGER NOT NULL,
+  plan_id INTEGER NOT NULL,
+  place_id INTEGER NOT NULL,
+  round INTEGER NOT NULL DEFAULT 1,
   parent_id INTEGER,
   due_date TEXT NOT NULL,
-  warehouse TEXT NOT NULL,
-  location TEXT NOT NULL,
-  loc_key TEXT NOT NULL,
-  sku TEXT NOT NULL,
-  lot TEXT NOT NULL,
-  class TEXT NOT NULL,
   reason TEXT NOT NULL,
-  book_micro INTEGER NOT NULL,
-  unit_cost TEXT,
-  uom TEXT,
-  status TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open',
   counted_micro INTEGER,
   result_id INTEGER
 ) STRICT;
@@ -315,9 +321,13 @@ CREATE TABLE wms (
   flags TEXT
 ) STRICT;
 
+CREATE INDEX count_places_by_key ON count_places(plan_id, sku, loc_key, lot);
+
 CREATE INDEX count_results_by_plan ON count_results(plan_id, status);
 
-CREATE INDEX count_tasks_by_key ON count_tasks(plan_id, sku, loc_key, lot, status);
+CREATE INDEX count_tasks_by_place ON count_tasks(place_id, status);
+
+CREATE INDEX count_tasks_by_plan ON count_tasks(plan_id, status, due_date);
 
 CREATE INDEX quantities_by_kind_row ON quantities(kind, row_id);
 
