@@ -58,7 +58,8 @@ WHERE EXISTS (SELECT 1 FROM count_wh w WHERE w.key = upper(count_book.warehouse)
 /**
  * Builds temp.count_place_book: the book per sku × warehouse × location × lot (a
  * warehouse-level line has the warehouse as its location), from the side that is the
- * book in each warehouse; and temp.count_cost: the ERP's unit cost per sku × warehouse.
+ * book in each warehouse, stored in that order (rowid order is key order, so later
+ * reads need no sort); and temp.count_cost: the ERP's unit cost per sku × warehouse.
  */
 export function prepareBook(db: Db): void {
   prepare(db);
@@ -69,7 +70,8 @@ CREATE TEMP TABLE count_place_book AS
   SELECT b.sku, b.warehouse, CASE WHEN b.loc_key = '' THEN upper(b.warehouse) ELSE b.loc_key END AS loc_key,
          max(CASE WHEN b.location = '' THEN b.warehouse ELSE b.location END) AS location, b.lot, sum(b.qty) AS qty
   FROM count_book b JOIN book_side s ON s.warehouse = b.warehouse AND s.side = b.side
-  GROUP BY b.sku, b.warehouse, 3, b.lot;
+  GROUP BY b.sku, b.warehouse, 3, b.lot
+  ORDER BY b.sku, b.warehouse, 3, b.lot;
 DROP TABLE IF EXISTS temp.count_book;
 DROP TABLE IF EXISTS temp.count_cost;
 CREATE TEMP TABLE count_cost AS

@@ -125,7 +125,7 @@ export function planCounts(db: Db, options: PlanOptions): PlanResult {
     `INSERT INTO count_places (plan_id, sku, warehouse, location, loc_key, lot, class, book_micro, unit_cost, uom)
      SELECT c.plan_id, b.sku, b.warehouse, b.location, b.loc_key, b.lot, c.class, b.qty, ${PLACE_COST}, (SELECT i.uom FROM items_clean i WHERE i.sku = b.sku)
      FROM count_place_book b JOIN count_classes c ON c.plan_id = ? AND c.sku = b.sku
-     ORDER BY b.sku, b.warehouse, b.loc_key, b.lot`,
+     ORDER BY b.rowid`,
   ).run(planId);
   db.exec('DROP TABLE IF EXISTS temp.count_place_book');
   const placeCount = (db.prepare('SELECT count(*) AS n FROM count_places WHERE plan_id = ?').get(planId) as { n: number }).n;
@@ -144,8 +144,8 @@ export function planCounts(db: Db, options: PlanOptions): PlanResult {
   const schedule = spreadTasks(classIndex, opportunity, CLASSES.map((c) => settings.perYear[c]), days, calendar.length);
 
   options.onProgress?.('storing the tasks', schedule.length);
-  // A million rows go in faster without the indexes, which are built once at the end.
-  db.exec('DROP INDEX IF EXISTS count_tasks_by_place; DROP INDEX IF EXISTS count_tasks_by_plan;');
+  // The indexes stay: tasks arrive in due-date order (count_tasks_by_plan appends), and
+  // rebuilding them would sort millions of entries in the temporary store, in memory.
   const taskInsert = new BatchInserter(db, 'count_tasks', ['place_id', 'due_date', 'reason'], { plan_id: planId });
   const perDay = new Int32Array(calendar.length);
   const perClassTasks = { A: 0, B: 0, C: 0 };
@@ -164,7 +164,6 @@ export function planCounts(db: Db, options: PlanOptions): PlanResult {
     if (p % 200_000 === 199_999) options.onProgress?.('storing the tasks', p + 1);
   }
   taskInsert.flush();
-  db.exec('CREATE INDEX count_tasks_by_place ON count_tasks(place_id, status); CREATE INDEX count_tasks_by_plan ON count_tasks(plan_id, status, due_date);');
 
   const placesPerClass = { A: 0, B: 0, C: 0 };
   for (let k = 0; k < placeCount; k++) placesPerClass[CLASSES[classIndex[k]!]!]++;
