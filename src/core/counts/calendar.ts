@@ -35,13 +35,16 @@ const CHUNK = /(\d+)|(\D+)/g;
 
 /**
  * Natural order of location paths, the order a counter walks the aisles: digit runs
- * compare as numbers (A-2 before A-10), other text case-insensitively, path
- * separators first so that a parent comes before its children.
+ * compare as numbers (A-2 before A-10), other text case-insensitively (then by exact
+ * text, so that the order is total), a parent before its children.
  */
 export function compareNatural(a: string, b: string): number {
   if (a === b) return 0;
-  const ca = a.match(CHUNK) ?? [];
-  const cb = b.match(CHUNK) ?? [];
+  return compareChunks(a.match(CHUNK) ?? [], b.match(CHUNK) ?? []) || compareText(a, b);
+}
+
+/** Digit runs by value (then by length: "02" after "2"), other runs ignoring case. */
+function compareChunks(ca: readonly string[], cb: readonly string[]): number {
   const n = Math.min(ca.length, cb.length);
   for (let i = 0; i < n; i++) {
     const x = ca[i]!;
@@ -53,14 +56,13 @@ export function compareNatural(a: string, b: string): number {
       const nx = BigInt(x);
       const ny = BigInt(y);
       if (nx !== ny) return nx < ny ? -1 : 1;
-      if (x.length !== y.length) return x.length < y.length ? -1 : 1; // "02" after "2": leading zeros, stable
+      if (x.length !== y.length) return x.length < y.length ? -1 : 1;
       continue;
     }
     if (dx !== dy) return dx ? -1 : 1;
-    const lx = x.toUpperCase();
-    const ly = y.toUpperCase();
-    if (lx !== ly) return lx < ly ? -1 : 1;
-    if (x !== y) return x < y ? -1 : 1;
+    const ux = x.toUpperCase();
+    const uy = y.toUpperCase();
+    if (ux !== uy) return ux < uy ? -1 : 1;
   }
   return ca.length - cb.length;
 }

@@ -8,7 +8,7 @@
  * exactly f of each). Sorted by that time, the tasks are then cut into as many
  * consecutive runs as there are working days, of sizes differing by at most one:
  * every day carries the same load to within one task, and the repeats of one
- * SKU-location stay a cycle apart.
+ * SKU-location stay a cycle apart. Day loads differ by at most one task.
  *
  * Opportunity counts: a SKU-location whose book is zero or negative is counted at the
  * start of the period; its first count moves there (or, when none falls in the
@@ -88,8 +88,9 @@ export function spreadTasks(
     const i = order[p]!;
     outUnit[p] = unit[i]!;
     outOpp[p] = isOpportunity[i]!;
-    // Day d takes the positions floor(d·T/W) .. floor((d+1)·T/W) − 1.
-    outDay[p] = Math.floor(((p + 1) * workingDayCount - 1) / total);
+    // Position p goes to day ⌊p·W/T⌋: each day takes ⌊T/W⌋ or ⌈T/W⌉ consecutive tasks,
+    // and with fewer tasks than days the first ones go to the first days.
+    outDay[p] = Math.floor((p * workingDayCount) / total);
   }
   return { unit: outUnit, day: outDay, opportunity: outOpp, length: total };
 }
