@@ -24,55 +24,40 @@ export function locationKey(location: string): string {
   return location.trim().replace(/[ \t]/g, '').replace(/\\/g, '/').toUpperCase();
 }
 
-/** Builds temp.count_book: every usable erp and wms line with its warehouse and location key. */
-function prepare(db: Db): void {
-  const warehouseOf = (t: string): string =>
-    `coalesce(nullif(trim(${t}.warehouse), ''), l.warehouse, (SELECT w.warehouse FROM count_wh w WHERE w.key = upper(substr(${LOC_KEY(`${t}.location`)}, 1, instr(${LOC_KEY(`${t}.location`)} || '/', '/') - 1))), ${t}.location, '')`;
-  db.exec(`
-DROP TABLE IF EXISTS temp.count_loc;
-CREATE TEMP TABLE count_loc AS SELECT ${LOC_KEY('location')} AS key, max(location) AS location, max(warehouse) AS warehouse FROM locations GROUP BY 1;
-CREATE INDEX temp.count_loc_key ON count_loc(key);
-DROP TABLE IF EXISTS temp.count_wh;
-CREATE TEMP TABLE count_wh AS SELECT DISTINCT upper(trim(warehouse)) AS key, warehouse FROM locations WHERE warehouse IS NOT NULL;
-DROP TABLE IF EXISTS temp.count_book;
-CREATE TEMP TABLE count_book (side TEXT NOT NULL, sku TEXT NOT NULL, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, location TEXT NOT NULL, lot TEXT NOT NULL, qty INTEGER NOT NULL);
-`);
-  for (const [side, kind] of [
-    ['E', 'erp'],
-    ['W', 'wms'],
-  ] as const) {
-    db.exec(`
-INSERT INTO count_book (side, sku, warehouse, loc_key, location, lot, qty)
-SELECT '${side}', q.sku, ${warehouseOf('t')}, coalesce(${LOC_KEY('t.location')}, ''), coalesce(l.location, t.location, ''), coalesce(t.lot, ''), q.qty_micro
-FROM quantities q JOIN ${kind} t ON t.id = q.row_id
-LEFT JOIN count_loc l ON l.key = ${LOC_KEY('t.location')}
-WHERE q.kind = '${kind}' AND q.status IN ${USABLE}
-  AND coalesce(lower(replace(replace(trim(t.status), ' ', '_'), '-', '_')), 'available') NOT IN ('in_transit', 'intransit', 'transit');`);
-  }
-  // A warehouse spelled in another case is the location master's warehouse.
-  db.exec(`
-UPDATE count_book SET warehouse = (SELECT w.warehouse FROM count_wh w WHERE w.key = upper(count_book.warehouse))
-WHERE EXISTS (SELECT 1 FROM count_wh w WHERE w.key = upper(count_book.warehouse) AND w.warehouse <> count_book.warehouse);`);
-}
-
 /**
  * Builds temp.count_place_book: the book per sku × warehouse × location × lot (a
  * warehouse-level line has the warehouse as its location), from the side that is the
  * book in each warehouse, stored in that order (rowid order is key order, so later
  * reads need no sort); and temp.count_cost: the ERP's unit cost per sku × warehouse.
+ * One statement over both sides: no intermediate table of every line.
  */
 export function prepareBook(db: Db): void {
-  prepare(db);
+  // A line's warehouse: its own, else the location master's, else the first part of its path, else the location; spelled as the master spells it.
+  const rawWarehouse = (t: string): string =>
+    `coalesce(nullif(trim(${t}.warehouse), ''), l.warehouse, (SELECT w.warehouse FROM count_wh w WHERE w.key = upper(substr(${LOC_KEY(`${t}.location`)}, 1, instr(${LOC_KEY(`${t}.location`)} || '/', '/') - 1))), ${t}.location, '')`;
+  const warehouseOf = (t: string): string => `coalesce((SELECT w.warehouse FROM count_wh w WHERE w.key = upper(${rawWarehouse(t)})), ${rawWarehouse(t)})`;
+  const side = (kind: 'erp' | 'wms'): string => `
+    SELECT q.sku, ${warehouseOf('t')} AS warehouse, coalesce(${LOC_KEY('t.location')}, '') AS loc_key, coalesce(l.location, t.location, '') AS location, coalesce(t.lot, '') AS lot, q.qty_micro AS qty
+    FROM quantities q JOIN ${kind} t ON t.id = q.row_id
+    LEFT JOIN count_loc l ON l.key = ${LOC_KEY('t.location')}
+    WHERE q.kind = '${kind}' AND q.status IN ${USABLE}
+      AND coalesce(lower(replace(replace(trim(t.status), ' ', '_'), '-', '_')), 'available') NOT IN ('in_transit', 'intransit', 'transit')`;
   db.exec(`
+DROP TABLE IF EXISTS temp.count_loc;
+CREATE TEMP TABLE count_loc AS SELECT ${LOC_KEY('location')} AS key, max(location) AS location, max(warehouse) AS warehouse FROM locations GROUP BY 1;
+CREATE INDEX temp.count_loc_key ON count_loc(key);
+DROP TABLE IF EXISTS temp.count_wh;
+CREATE TEMP TABLE count_wh AS SELECT upper(trim(warehouse)) AS key, max(warehouse) AS warehouse FROM locations WHERE warehouse IS NOT NULL GROUP BY 1;
+CREATE INDEX temp.count_wh_key ON count_wh(key);
+DROP TABLE IF EXISTS temp.count_wms_wh;
+CREATE TEMP TABLE count_wms_wh AS SELECT DISTINCT warehouse FROM (${side('wms')});
 DROP TABLE IF EXISTS temp.count_place_book;
 CREATE TEMP TABLE count_place_book AS
-  WITH book_side AS (SELECT warehouse, CASE WHEN max(side = 'W') THEN 'W' ELSE 'E' END AS side FROM count_book GROUP BY warehouse)
   SELECT b.sku, b.warehouse, CASE WHEN b.loc_key = '' THEN upper(b.warehouse) ELSE b.loc_key END AS loc_key,
          max(CASE WHEN b.location = '' THEN b.warehouse ELSE b.location END) AS location, b.lot, sum(b.qty) AS qty
-  FROM count_book b JOIN book_side s ON s.warehouse = b.warehouse AND s.side = b.side
+  FROM (SELECT * FROM (${side('erp')}) WHERE warehouse NOT IN (SELECT warehouse FROM count_wms_wh) UNION ALL ${side('wms')}) b
   GROUP BY b.sku, b.warehouse, 3, b.lot
   ORDER BY b.sku, b.warehouse, 3, b.lot;
-DROP TABLE IF EXISTS temp.count_book;
 DROP TABLE IF EXISTS temp.count_cost;
 CREATE TEMP TABLE count_cost AS
   SELECT q.sku, upper(coalesce(nullif(trim(e.warehouse), ''), '')) AS wh, min(e.unit_cost) AS cost

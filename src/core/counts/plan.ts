@@ -7,7 +7,7 @@ import { UsageError, WorkspaceError } from '../errors.js';
 import { DecimalSum, canonicalDecimal, fromMicro, mulDecimals } from '../model/decimal.js';
 import type { Db } from '../staging/database.js';
 import { BatchInserter } from '../staging/store.js';
-import { classify, type AbcInput } from './abc.js';
+import { classify, type AbcEntry, type AbcInput } from './abc.js';
 import { PLACE_COST, prepareBook } from './book.js';
 import { addDays, workingDays } from './calendar.js';
 import { spreadTasks } from './schedule.js';
@@ -67,43 +67,7 @@ export function planCounts(db: Db, options: PlanOptions): PlanResult {
 
   options.onProgress?.('reading the book', 0);
   prepareBook(db);
-  const skus = (db.prepare('SELECT DISTINCT sku FROM count_place_book ORDER BY sku').pluck().all() as string[]);
-  if (skus.length === 0) throw new WorkspaceError('the book is empty: no erp or wms quantities to count', 'load the book (--as erp or --as wms) and cleanse');
-
-  // Annual usage value: issued quantity × unit cost over the twelve months before the as-of date.
   const from = yearBefore(asOf);
-  const usage = new Map<string, bigint>();
-  const usageRows = db
-    .prepare(
-      `SELECT q.sku, sum(abs(q.qty_micro)) AS qty FROM quantities q JOIN moves m ON m.id = q.row_id
-       WHERE q.kind = 'moves' AND q.status IN ('same_unit', 'converted', 'unit_assumed') AND q.sku IS NOT NULL
-         AND substr(m.date, 1, 10) >= ? AND substr(m.date, 1, 10) < ?
-         AND (lower(replace(trim(m.type), ' ', '_')) IN ${ISSUE_TYPES} OR (m.type IS NULL AND q.qty_micro < 0))
-       GROUP BY q.sku`,
-    )
-    .safeIntegers(true)
-    .all(from, asOf) as { sku: string; qty: bigint }[];
-  for (const r of usageRows) usage.set(r.sku, r.qty);
-  const masterCost = new Map((db.prepare('SELECT sku, unit_cost FROM items_clean WHERE unit_cost IS NOT NULL').all() as { sku: string; unit_cost: string }[]).map((r) => [r.sku, canonicalDecimal(r.unit_cost)]));
-  const anyErpCost = new Map((db.prepare('SELECT sku, min(cost) AS cost FROM count_cost GROUP BY sku').all() as { sku: string; cost: string }[]).map((r) => [r.sku, canonicalDecimal(r.cost)]));
-  const usageCost = (sku: string): string | null => masterCost.get(sku) ?? anyErpCost.get(sku) ?? null;
-  const hasUsage = (sku: string): boolean => (usage.get(sku) ?? 0n) > 0n && usageCost(sku) !== null;
-  // On-hand value, for the SKUs without issues in the window only.
-  const onHand = new Map<string, DecimalSum>();
-  const stock = db
-    .prepare(`SELECT b.sku, sum(b.qty) AS qty, ${PLACE_COST} AS cost FROM count_place_book b WHERE b.qty > 0 GROUP BY b.sku, b.warehouse`)
-    .safeIntegers(true);
-  for (const r of stock.iterate() as Iterable<{ sku: string; qty: bigint; cost: string | null }>) {
-    if (hasUsage(r.sku) || r.cost === null) continue;
-    const sum = onHand.get(r.sku) ?? new DecimalSum();
-    sum.add(mulDecimals(fromMicro(r.qty), canonicalDecimal(r.cost)));
-    onHand.set(r.sku, sum);
-  }
-  const inputs: AbcInput[] = skus.map((sku) =>
-    hasUsage(sku) ? { sku, value: mulDecimals(fromMicro(usage.get(sku)!), usageCost(sku)!), basis: 'usage' } : { sku, value: onHand.get(sku)?.toString() ?? '0', basis: 'on_hand' },
-  );
-  const ranking = classify(inputs, settings.cutoffs);
-
   const superseded = (db.prepare("SELECT max(id) AS id FROM count_plans WHERE status = 'open'").get() as { id: number | null }).id;
   db.prepare("UPDATE count_plans SET status = 'superseded' WHERE status = 'open'").run();
   const planId = Number(
@@ -115,9 +79,7 @@ export function planCounts(db: Db, options: PlanOptions): PlanResult {
       .run(asOf, firstDay, lastDay, days, calendar.length, JSON.stringify({ cutoffs: settings.cutoffs, per_year: settings.perYear, holidays: settings.holidays, tolerances: settings.tolerances.byClass, usage_window: { from, to: asOf } }))
       .lastInsertRowid,
   );
-  const classInsert = new BatchInserter(db, 'count_classes', ['sku', 'class', 'basis', 'value', 'rank', 'cumulative_before'], { plan_id: planId });
-  for (const e of ranking) classInsert.add([e.sku, e.class, e.basis, e.value, e.rank, e.cumulativeBefore]);
-  classInsert.flush();
+  const { classTotals, basis } = storeClasses(db, planId, rankSkus(db, asOf, from, settings));
 
   // The places and their snapshot, set-based: one row per sku × warehouse × location × lot, in ranking order.
   options.onProgress?.('taking the book snapshot', 0);
@@ -127,7 +89,7 @@ export function planCounts(db: Db, options: PlanOptions): PlanResult {
      FROM count_place_book b JOIN count_classes c ON c.plan_id = ? AND c.sku = b.sku
      ORDER BY b.rowid`,
   ).run(planId);
-  db.exec('DROP TABLE IF EXISTS temp.count_place_book');
+  db.exec('DROP TABLE IF EXISTS temp.count_place_book; DROP TABLE IF EXISTS temp.count_cost;');
   const placeCount = (db.prepare('SELECT count(*) AS n FROM count_places WHERE plan_id = ?').get(planId) as { n: number }).n;
   const placeIds = new Float64Array(placeCount);
   const classIndex = new Uint8Array(placeCount);
@@ -169,10 +131,7 @@ export function planCounts(db: Db, options: PlanOptions): PlanResult {
   for (let k = 0; k < placeCount; k++) placesPerClass[CLASSES[classIndex[k]!]!]++;
   const classes = {} as Record<AbcClass, ClassSummary>;
   for (const c of CLASSES) {
-    const members = ranking.filter((e) => e.class === c);
-    const value = new DecimalSum();
-    for (const e of members) value.add(e.value);
-    classes[c] = { skus: members.length, value: value.toString(), locations: placesPerClass[c], tasks: perClassTasks[c], perYear: settings.perYear[c] };
+    classes[c] = { skus: classTotals[c].skus, value: classTotals[c].value.toString(), locations: placesPerClass[c], tasks: perClassTasks[c], perYear: settings.perYear[c] };
   }
   let min = Infinity;
   let max = 0;
@@ -189,12 +148,67 @@ export function planCounts(db: Db, options: PlanOptions): PlanResult {
     workingDays: calendar.length,
     usageWindow: { from, to: asOf },
     classes,
-    basis: { usage: ranking.filter((e) => e.basis === 'usage').length, onHand: ranking.filter((e) => e.basis === 'on_hand').length },
+    basis,
     tasks: schedule.length,
     opportunityCounts,
     tasksPerDay: { min: schedule.length ? min : 0, max },
     superseded,
   };
+}
+
+/** Stores the ranking in count_classes; returns what the summary needs (the ranking itself is let go). */
+function storeClasses(db: Db, planId: number, ranking: readonly AbcEntry[]): { classTotals: Record<AbcClass, { skus: number; value: DecimalSum }>; basis: { usage: number; onHand: number } } {
+  const classTotals = { A: { skus: 0, value: new DecimalSum() }, B: { skus: 0, value: new DecimalSum() }, C: { skus: 0, value: new DecimalSum() } };
+  const basis = { usage: 0, onHand: 0 };
+  const classInsert = new BatchInserter(db, 'count_classes', ['sku', 'class', 'basis', 'value', 'rank', 'cumulative_before'], { plan_id: planId });
+  for (const e of ranking) {
+    classTotals[e.class].skus++;
+    classTotals[e.class].value.add(e.value);
+    if (e.basis === 'usage') basis.usage++;
+    else basis.onHand++;
+    classInsert.add([e.sku, e.class, e.basis, e.value, e.rank, e.cumulativeBefore]);
+  }
+  classInsert.flush();
+  return { classTotals, basis };
+}
+
+/** The ABC ranking of the SKUs on the book (its maps die with this call: a large plan needs the memory later). */
+function rankSkus(db: Db, asOf: string, from: string, settings: CountSettings): AbcEntry[] {
+  const skus = (db.prepare('SELECT DISTINCT sku FROM count_place_book ORDER BY sku').pluck().all() as string[]);
+  if (skus.length === 0) throw new WorkspaceError('the book is empty: no erp or wms quantities to count', 'load the book (--as erp or --as wms) and cleanse');
+
+  // Annual usage value: issued quantity × unit cost over the twelve months before the as-of date.
+  const usage = new Map<string, bigint>();
+  const usageRows = db
+    .prepare(
+      `SELECT q.sku, sum(abs(q.qty_micro)) AS qty FROM quantities q JOIN moves m ON m.id = q.row_id
+       WHERE q.kind = 'moves' AND q.status IN ('same_unit', 'converted', 'unit_assumed') AND q.sku IS NOT NULL
+         AND substr(m.date, 1, 10) >= ? AND substr(m.date, 1, 10) < ?
+         AND (lower(replace(trim(m.type), ' ', '_')) IN ${ISSUE_TYPES} OR (m.type IS NULL AND q.qty_micro < 0))
+       GROUP BY q.sku`,
+    )
+    .safeIntegers(true)
+    .all(from, asOf) as { sku: string; qty: bigint }[];
+  for (const r of usageRows) usage.set(r.sku, r.qty);
+  const masterCost = new Map((db.prepare('SELECT sku, unit_cost FROM items_clean WHERE unit_cost IS NOT NULL').all() as { sku: string; unit_cost: string }[]).map((r) => [r.sku, canonicalDecimal(r.unit_cost)]));
+  const anyErpCost = new Map((db.prepare('SELECT sku, min(cost) AS cost FROM count_cost GROUP BY sku').all() as { sku: string; cost: string }[]).map((r) => [r.sku, canonicalDecimal(r.cost)]));
+  const usageCost = (sku: string): string | null => masterCost.get(sku) ?? anyErpCost.get(sku) ?? null;
+  const hasUsage = (sku: string): boolean => (usage.get(sku) ?? 0n) > 0n && usageCost(sku) !== null;
+  // On-hand value, for the SKUs without issues in the window only.
+  const onHand = new Map<string, DecimalSum>();
+  const stock = db
+    .prepare(`SELECT b.sku, sum(b.qty) AS qty, ${PLACE_COST} AS cost FROM count_place_book b WHERE b.qty > 0 GROUP BY b.sku, b.warehouse`)
+    .safeIntegers(true);
+  for (const r of stock.iterate() as Iterable<{ sku: string; qty: bigint; cost: string | null }>) {
+    if (hasUsage(r.sku) || r.cost === null) continue;
+    const sum = onHand.get(r.sku) ?? new DecimalSum();
+    sum.add(mulDecimals(fromMicro(r.qty), canonicalDecimal(r.cost)));
+    onHand.set(r.sku, sum);
+  }
+  const inputs: AbcInput[] = skus.map((sku) =>
+    hasUsage(sku) ? { sku, value: mulDecimals(fromMicro(usage.get(sku)!), usageCost(sku)!), basis: 'usage' } : { sku, value: onHand.get(sku)?.toString() ?? '0', basis: 'on_hand' },
+  );
+  return classify(inputs, settings.cutoffs);
 }
 
 /** The same day a year earlier (29 February → 28 February). */
