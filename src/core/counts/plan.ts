@@ -106,8 +106,8 @@ export function planCounts(db: Db, options: PlanOptions): PlanResult {
   const schedule = spreadTasks(classIndex, opportunity, CLASSES.map((c) => settings.perYear[c]), days, calendar.length);
 
   options.onProgress?.('storing the tasks', schedule.length);
-  // The indexes stay: tasks arrive in due-date order (count_tasks_by_plan appends), and
-  // rebuilding them would sort millions of entries in the temporary store, in memory.
+  // Tasks arrive in place order, so the index by place appends (rebuilding it at the
+  // end would sort millions of entries in the temporary store, in memory).
   const taskInsert = new BatchInserter(db, 'count_tasks', ['place_id', 'due_date', 'reason'], { plan_id: planId });
   const perDay = new Int32Array(calendar.length);
   const perClassTasks = { A: 0, B: 0, C: 0 };
@@ -174,40 +174,48 @@ function storeClasses(db: Db, planId: number, ranking: readonly AbcEntry[]): { c
 
 /** The ABC ranking of the SKUs on the book (its maps die with this call: a large plan needs the memory later). */
 function rankSkus(db: Db, asOf: string, from: string, settings: CountSettings): AbcEntry[] {
-  const skus = (db.prepare('SELECT DISTINCT sku FROM count_place_book ORDER BY sku').pluck().all() as string[]);
-  if (skus.length === 0) throw new WorkspaceError('the book is empty: no erp or wms quantities to count', 'load the book (--as erp or --as wms) and cleanse');
-
   // Annual usage value: issued quantity × unit cost over the twelve months before the as-of date.
-  const usage = new Map<string, bigint>();
-  const usageRows = db
+  db.exec('DROP TABLE IF EXISTS temp.count_usage; CREATE TEMP TABLE count_usage (sku TEXT PRIMARY KEY, qty INTEGER NOT NULL) WITHOUT ROWID;');
+  db.prepare(
+    `INSERT INTO count_usage (sku, qty)
+     SELECT q.sku, sum(abs(q.qty_micro)) FROM quantities q JOIN moves m ON m.id = q.row_id
+     WHERE q.kind = 'moves' AND q.status IN ('same_unit', 'converted', 'unit_assumed') AND q.sku IS NOT NULL
+       AND substr(m.date, 1, 10) >= ? AND substr(m.date, 1, 10) < ?
+       AND (lower(replace(trim(m.type), ' ', '_')) IN ${ISSUE_TYPES} OR (m.type IS NULL AND q.qty_micro < 0))
+     GROUP BY q.sku`,
+  ).run(from, asOf);
+  const rows = db
     .prepare(
-      `SELECT q.sku, sum(abs(q.qty_micro)) AS qty FROM quantities q JOIN moves m ON m.id = q.row_id
-       WHERE q.kind = 'moves' AND q.status IN ('same_unit', 'converted', 'unit_assumed') AND q.sku IS NOT NULL
-         AND substr(m.date, 1, 10) >= ? AND substr(m.date, 1, 10) < ?
-         AND (lower(replace(trim(m.type), ' ', '_')) IN ${ISSUE_TYPES} OR (m.type IS NULL AND q.qty_micro < 0))
-       GROUP BY q.sku`,
+      `SELECT s.sku, u.qty AS issued,
+              coalesce((SELECT i.unit_cost FROM items_clean i WHERE i.sku = s.sku), (SELECT min(k.cost) FROM count_cost k WHERE k.sku = s.sku)) AS cost
+       FROM (SELECT DISTINCT sku FROM count_place_book) s LEFT JOIN count_usage u ON u.sku = s.sku ORDER BY s.sku`,
     )
-    .safeIntegers(true)
-    .all(from, asOf) as { sku: string; qty: bigint }[];
-  for (const r of usageRows) usage.set(r.sku, r.qty);
-  const masterCost = new Map((db.prepare('SELECT sku, unit_cost FROM items_clean WHERE unit_cost IS NOT NULL').all() as { sku: string; unit_cost: string }[]).map((r) => [r.sku, canonicalDecimal(r.unit_cost)]));
-  const anyErpCost = new Map((db.prepare('SELECT sku, min(cost) AS cost FROM count_cost GROUP BY sku').all() as { sku: string; cost: string }[]).map((r) => [r.sku, canonicalDecimal(r.cost)]));
-  const usageCost = (sku: string): string | null => masterCost.get(sku) ?? anyErpCost.get(sku) ?? null;
-  const hasUsage = (sku: string): boolean => (usage.get(sku) ?? 0n) > 0n && usageCost(sku) !== null;
-  // On-hand value, for the SKUs without issues in the window only.
-  const onHand = new Map<string, DecimalSum>();
-  const stock = db
-    .prepare(`SELECT b.sku, sum(b.qty) AS qty, ${PLACE_COST} AS cost FROM count_place_book b WHERE b.qty > 0 GROUP BY b.sku, b.warehouse`)
     .safeIntegers(true);
-  for (const r of stock.iterate() as Iterable<{ sku: string; qty: bigint; cost: string | null }>) {
-    if (hasUsage(r.sku) || r.cost === null) continue;
-    const sum = onHand.get(r.sku) ?? new DecimalSum();
-    sum.add(mulDecimals(fromMicro(r.qty), canonicalDecimal(r.cost)));
-    onHand.set(r.sku, sum);
+  const inputs: AbcInput[] = [];
+  const withoutUsage = new Map<string, AbcInput & { sum: DecimalSum }>();
+  for (const r of rows.iterate() as Iterable<{ sku: string; issued: bigint | null; cost: string | null }>) {
+    if (r.issued !== null && r.issued > 0n && r.cost !== null) {
+      inputs.push({ sku: r.sku, value: mulDecimals(fromMicro(r.issued), canonicalDecimal(r.cost)), basis: 'usage' });
+    } else {
+      const entry = { sku: r.sku, value: '0', basis: 'on_hand' as const, sum: new DecimalSum() };
+      withoutUsage.set(r.sku, entry);
+      inputs.push(entry);
+    }
   }
-  const inputs: AbcInput[] = skus.map((sku) =>
-    hasUsage(sku) ? { sku, value: mulDecimals(fromMicro(usage.get(sku)!), usageCost(sku)!), basis: 'usage' } : { sku, value: onHand.get(sku)?.toString() ?? '0', basis: 'on_hand' },
-  );
+  db.exec('DROP TABLE IF EXISTS temp.count_usage');
+  if (inputs.length === 0) throw new WorkspaceError('the book is empty: no erp or wms quantities to count', 'load the book (--as erp or --as wms) and cleanse');
+  // On-hand value, for the SKUs without issues in the window only.
+  if (withoutUsage.size > 0) {
+    const stock = db.prepare(`SELECT b.sku, sum(b.qty) AS qty, ${PLACE_COST} AS cost FROM count_place_book b WHERE b.qty > 0 GROUP BY b.sku, b.warehouse`).safeIntegers(true);
+    for (const r of stock.iterate() as Iterable<{ sku: string; qty: bigint; cost: string | null }>) {
+      const entry = withoutUsage.get(r.sku);
+      if (entry && r.cost !== null) entry.sum.add(mulDecimals(fromMicro(r.qty), canonicalDecimal(r.cost)));
+    }
+    for (let i = 0; i < inputs.length; i++) {
+      const entry = withoutUsage.get(inputs[i]!.sku);
+      if (entry) inputs[i] = { sku: entry.sku, value: entry.sum.toString(), basis: 'on_hand' };
+    }
+  }
   return classify(inputs, settings.cutoffs);
 }
 

@@ -16,7 +16,11 @@
  */
 
 export interface Schedule {
-  /** Task i counts unit `unit[i]` on working day `day[i]` (index into the working days). */
+  /**
+   * Task i counts unit `unit[i]` on working day `day[i]` (index into the working days).
+   * Tasks come in unit order (each unit's in time order), so that storing them keeps
+   * an index by unit in append order.
+   */
   readonly unit: Int32Array;
   readonly day: Int32Array;
   /** 1 when the task is (also) the opportunity count of a zero or negative book. */
@@ -81,16 +85,9 @@ export function spreadTasks(
   const order = new Uint32Array(total);
   for (let i = 0; i < total; i++) order[i] = i;
   order.sort((a, b) => time[a]! - time[b]! || unit[a]! - unit[b]!);
-  const outUnit = new Int32Array(total);
-  const outDay = new Int32Array(total);
-  const outOpp = new Uint8Array(total);
-  for (let p = 0; p < total; p++) {
-    const i = order[p]!;
-    outUnit[p] = unit[i]!;
-    outOpp[p] = isOpportunity[i]!;
-    // Position p goes to day ⌊p·W/T⌋: each day takes ⌊T/W⌋ or ⌈T/W⌉ consecutive tasks,
-    // and with fewer tasks than days the first ones go to the first days.
-    outDay[p] = Math.floor((p * workingDayCount) / total);
-  }
-  return { unit: outUnit, day: outDay, opportunity: outOpp, length: total };
+  const day = new Int32Array(total);
+  // Position p (in time order) goes to day ⌊p·W/T⌋: each day takes ⌊T/W⌋ or ⌈T/W⌉
+  // consecutive tasks, and with fewer tasks than days the first ones go to the first days.
+  for (let p = 0; p < total; p++) day[order[p]!] = Math.floor((p * workingDayCount) / total);
+  return { unit, day, opportunity: isOpportunity, length: total };
 }

@@ -341,7 +341,6 @@ CREATE TABLE count_tasks (
   result_id INTEGER
 ) STRICT;
 CREATE INDEX count_tasks_by_place ON count_tasks(place_id, status);
-CREATE INDEX count_tasks_by_plan ON count_tasks(plan_id, status, due_date);
 
 CREATE TABLE count_results (
   id INTEGER PRIMARY KEY,

@@ -327,8 +327,6 @@ CREATE INDEX count_results_by_plan ON count_results(plan_id, status);
 
 CREATE INDEX count_tasks_by_place ON count_tasks(place_id, status);
 
-CREATE INDEX count_tasks_by_plan ON count_tasks(plan_id, status, due_date);
-
 CREATE INDEX quantities_by_kind_row ON quantities(kind, row_id);
 
 CREATE INDEX rejects_by_sheet ON rejects(sheet_id);
