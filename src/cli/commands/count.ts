@@ -45,7 +45,7 @@ export function registerCount(program: Command, ctx: CommandContext): void {
       if (days !== undefined && !Number.isInteger(days)) throw new UsageError(`--days must be a whole number, not "${options.days}"`);
       const progress = await startProgress(ctx.io, ctx.globals(command));
       try {
-        const result = await ctx.withDatabase(command, { create: false }, async (db) => planCounts(db, { asOf: options.asOf, days, settings, onProgress: (s, n) => progress.update(s, n) }));
+        const result = await ctx.withDatabase(command, { create: false }, async (db) => planCounts(db, { asOf: options.asOf, days, settings, config, onProgress: (s, n) => progress.update(s, n) }));
         progress.stop();
         out.result(result, () => renderPlan(result, out));
       } finally {
@@ -109,6 +109,7 @@ export function renderPlan(r: PlanResult, out: Output): string {
     ),
     `ranked by annual usage value ${r.usageWindow.from} .. ${r.usageWindow.to}: ${r.basis.usage} SKUs; by on-hand value (no issues in the window): ${r.basis.onHand} SKUs`,
     `opportunity counts (book zero or negative): ${r.opportunityCounts}${r.superseded ? `; plan ${r.superseded} superseded` : ''}`,
+    ...(r.cleansedFirst ? ['(the staged data changed since the last cleanse: cleansed first)'] : []),
   ].join('\n');
 }
 

@@ -150,8 +150,6 @@ export async function closeCounts(db: Db, options: CloseOptions): Promise<CloseR
       pending.set(root.class, (pending.get(root.class) ?? 0) + 1);
       continue;
     }
-    // A recount that confirms the first count is stored as accepted on the recount task; the count day is the last one.
-    if (final.status === 'accepted' && final.counted_micro === null) continue;
     const book = fromMicro(root.book_micro);
     const counted = fromMicro(final.counted_micro!);
     const variance = subDecimals(counted, book);

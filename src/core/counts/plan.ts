@@ -3,7 +3,10 @@
  * the period, each with the book quantity it will be compared with (the snapshot).
  * A new plan supersedes the open one; its tasks stay for the audit trail.
  */
+import { cleanseWorkspace } from '../cleanse/cleanse.js';
 import { UsageError, WorkspaceError } from '../errors.js';
+import { cleanseIsStale } from '../reconcile/reconcile.js';
+import type { WorkspaceConfig } from '../workspace/config.js';
 import { DecimalSum, canonicalDecimal, fromMicro, mulDecimals } from '../model/decimal.js';
 import type { Db } from '../staging/database.js';
 import { BatchInserter } from '../staging/store.js';
@@ -19,6 +22,8 @@ export interface PlanOptions {
   /** Calendar days of the period (default 365: one counting cycle). */
   readonly days?: number;
   readonly settings: CountSettings;
+  /** When given, the staged data is cleansed first if something was loaded since the last cleanse (as `reconcile` does). */
+  readonly config?: WorkspaceConfig;
   readonly onProgress?: (step: string, count: number) => void;
 }
 
@@ -45,6 +50,8 @@ export interface PlanResult {
   readonly opportunityCounts: number;
   readonly tasksPerDay: { readonly min: number; readonly max: number };
   readonly superseded: number | null;
+  /** The staged data changed since the last cleanse, so the plan cleansed first. */
+  readonly cleansedFirst: boolean;
 }
 
 export const DEFAULT_PLAN_DAYS = 365;
@@ -57,6 +64,8 @@ export function planCounts(db: Db, options: PlanOptions): PlanResult {
   if (!isIsoDate(asOf)) throw new UsageError(`--as-of must be a date (YYYY-MM-DD), not "${asOf}"`);
   const days = options.days ?? DEFAULT_PLAN_DAYS;
   if (!Number.isInteger(days) || days < 1 || days > 3660) throw new UsageError(`--days must be a whole number from 1 to 3660, not "${String(options.days)}"`);
+  const cleansedFirst = options.config !== undefined && cleanseIsStale(db) && (db.prepare('SELECT count(*) AS n FROM sources').get() as { n: number }).n > 0;
+  if (cleansedFirst) cleanseWorkspace(db, { config: options.config!, onProgress: options.onProgress });
   if ((db.prepare('SELECT count(*) AS n FROM quantities').get() as { n: number }).n === 0) {
     throw new WorkspaceError('nothing is cleansed yet: the plan needs the book in base units', 'run `invsync load` and `invsync cleanse` first');
   }
@@ -153,6 +162,7 @@ export function planCounts(db: Db, options: PlanOptions): PlanResult {
     opportunityCounts,
     tasksPerDay: { min: schedule.length ? min : 0, max },
     superseded,
+    cleansedFirst,
   };
 }
 

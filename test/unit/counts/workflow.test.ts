@@ -89,6 +89,17 @@ describe('count plan', () => {
     expect(r.tasksPerDay).toEqual({ min: 0, max: 1 });
   });
 
+  it('cleanses first when something was loaded since the last cleanse', async () => {
+    const ws = await workspace();
+    await recordedRun(ws.db, 'cleanse', [], async () => undefined);
+    expect(plan(ws.db).cleansedFirst).toBe(false);
+    await recordedRun(ws.db, 'load', [], (run) => loadFiles(ws.db, { files: [ws.write('erp2.csv', 'sku,location,qty\nAX,W1/B-2,7\n')], kind: 'erp' }, run));
+    const config = parseWorkspaceConfig({}, path.join(ws.dir, 'invsync.yaml'));
+    const r = planCounts(ws.db, { asOf: '2026-06-30', settings: countSettings(undefined), config });
+    expect(r.cleansedFirst).toBe(true);
+    expect(ws.db.prepare("SELECT book_micro FROM count_places WHERE plan_id = ? AND sku = 'AX' AND loc_key = 'W1/B-2'").get(r.plan)).toEqual({ book_micro: 7_000_000 });
+  });
+
   it('refuses a bad date and a period without working days', async () => {
     const { db } = await workspace();
     expect(() => planCounts(db, { asOf: '2026-02-30', settings: countSettings(undefined) })).toThrow('--as-of must be a date');
