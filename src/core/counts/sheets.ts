@@ -6,16 +6,18 @@
  * numbers of at least 0. Printable: landscape, fit to one page wide, the header row
  * repeated on every page, the warehouse, day and page number in the footer.
  *
- * One workbook holds one warehouse's day, a few thousand lines at most even for a
- * large plan, so each is built in memory (the full exceljs model: data validation,
- * print titles) and written under a temporary name; memory does not grow with the
- * number of days.
+ * Each workbook is written by exceljs's streaming writer (data validation over the
+ * Counted range, print titles and page setup included), so memory grows neither with
+ * the lines of a day nor with the number of days.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { UsageError, WorkspaceError } from '../errors.js';
 import type { Db } from '../staging/database.js';
-import { stampWorkbook, workbookBytes, writeFileAtomic } from '../reports/files.js';
+import { tempNameFor } from '../reports/csv.js';
+import { stampWorkbook, WORKBOOK_DATE } from '../reports/files.js';
+import { stampZipEntries } from '../reports/reconcile-workbook.js';
 import { compareNatural, compareText } from './calendar.js';
 import { currentPlan } from './state.js';
 import { isIsoDate } from './settings.js';
@@ -60,7 +62,7 @@ export async function writeCountSheets(db: Db, options: SheetsOptions): Promise<
   let total = 0;
   for (const g of sheetGroups(db, plan.id, { from: options.from, to: options.to })) {
     const file = path.join(options.outDir, g.fileName);
-    writeFileAtomic(file, await workbookBytes(countWorkbook(g)));
+    await writeCountWorkbook(file, g);
     files.push({ file, warehouse: g.warehouse, date: g.date, round: g.round, lines: g.lines.length });
     total += g.lines.length;
   }
@@ -117,44 +119,57 @@ function fileSafe(name: string): string {
 const ROUND_NAMES = ['', 'first count', 'recount', 'third count'];
 
 /**
- * A blind count sheet. `fill` gives what a counter wrote (the demo's bundled filled-in
- * sheets are made with it); without it the Counted and Counted by columns are empty.
+ * Writes a blind count sheet to `file` with exceljs's streaming writer (rows go to the
+ * file as they are made: memory does not grow with the lines of a day), under a
+ * temporary name, then renamed; the zip entries are stamped with the fixed date so
+ * the same sheet gives the same bytes. `fill` gives what a counter wrote (the demo's
+ * bundled filled-in sheets are made with it); without it Counted and Counted by are
+ * empty.
  */
-export function countWorkbook(group: SheetGroup, fill?: (line: SheetLine) => { counted: number | null; counter: string | null }): ExcelJS.Workbook {
+export async function writeCountWorkbook(file: string, group: SheetGroup, fill?: (line: SheetLine) => { counted: number | null; counter: string | null }): Promise<void> {
   const { warehouse, date, round, lines } = group;
-  const wb = stampWorkbook(new ExcelJS.Workbook());
-  const ws = wb.addWorksheet(SHEET_NAME, {
-    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}`, margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 } },
-    headerFooter: { oddFooter: `&L${warehouse} ${date} (${ROUND_NAMES[round] ?? `count ${round}`})&RPage &P of &N` },
-    views: [{ state: 'frozen', ySplit: HEADER_ROW }],
-  });
-  ws.columns = [{ width: 22 }, { width: 16 }, { width: 40 }, { width: 8 }, { width: 16 }, { width: 16 }, { width: 12 }, { width: 12 }, { width: 14 }];
-  ws.getCell('A1').value = `Cycle count ${warehouse} ${date}${round > 1 ? ` (${ROUND_NAMES[round] ?? `count ${round}`})` : ''}`;
-  ws.getCell('A1').font = { bold: true, size: 14 };
-  ws.getCell('A2').value = `Blind count: write the quantity found in Counted, in the unit shown; 0 when the place is empty. Add lines for stock not listed.`;
-  ws.getCell('A3').value = 'Counted by: ____________________    Checked by: ____________________';
-  const header = ws.getRow(HEADER_ROW);
-  header.values = [...SHEET_COLUMNS];
-  header.font = { bold: true };
-  header.eachCell((c) => {
-    c.border = { bottom: { style: 'thin' } };
-    c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7E6E6' } };
-  });
-  let r = HEADER_ROW + 1;
-  for (const l of lines) {
-    const row = ws.getRow(r);
-    // Codes as text: a SKU 00160 or a barcode must not become a number.
-    const filled = fill?.(l);
-    row.values = [l.location, l.sku, l.description, l.uom, l.lot, l.barcode, date, filled?.counted ?? null, filled?.counter ?? null];
-    for (const col of [1, 2, 5, 6]) row.getCell(col).numFmt = '@';
-    row.getCell(8).border = { top: { style: 'hair' }, bottom: { style: 'hair' }, left: { style: 'thin' }, right: { style: 'thin' } };
-    r++;
-  }
-  const last = Math.max(r - 1, HEADER_ROW + 1);
-  // Room for lines the counter adds (stock found that is not listed).
-  const extra = last + 10;
-  for (let i = HEADER_ROW + 1; i <= extra; i++) {
-    ws.getCell(i, 8).dataValidation = {
+  const temp = tempNameFor(file);
+  try {
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: temp, useStyles: true, useSharedStrings: false });
+    stampWorkbook(wb);
+    const ws = wb.addWorksheet(SHEET_NAME, {
+      pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}`, margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 } },
+      headerFooter: { oddFooter: `&L${warehouse} ${date} (${ROUND_NAMES[round] ?? `count ${round}`})&RPage &P of &N` },
+      views: [{ state: 'frozen', ySplit: HEADER_ROW }],
+    });
+    ws.columns = [{ width: 22 }, { width: 16 }, { width: 40 }, { width: 8 }, { width: 16 }, { width: 16 }, { width: 12 }, { width: 12 }, { width: 14 }];
+    const title = ws.getRow(1);
+    title.getCell(1).value = `Cycle count ${warehouse} ${date}${round > 1 ? ` (${ROUND_NAMES[round] ?? `count ${round}`})` : ''}`;
+    title.getCell(1).font = { bold: true, size: 14 };
+    title.commit();
+    const note = ws.getRow(2);
+    note.getCell(1).value = 'Blind count: write the quantity found in Counted, in the unit shown; 0 when the place is empty. Add lines for stock not listed.';
+    note.commit();
+    const sign = ws.getRow(3);
+    sign.getCell(1).value = 'Counted by: ____________________    Checked by: ____________________';
+    sign.commit();
+    const header = ws.getRow(HEADER_ROW);
+    header.values = [...SHEET_COLUMNS];
+    header.eachCell((c) => {
+      c.font = { bold: true };
+      c.border = { bottom: { style: 'thin' } };
+      c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7E6E6' } };
+    });
+    header.commit();
+    let r = HEADER_ROW + 1;
+    for (const l of lines) {
+      const row = ws.getRow(r++);
+      const filled = fill?.(l);
+      row.values = [l.location, l.sku, l.description, l.uom, l.lot, l.barcode, date, filled?.counted ?? null, filled?.counter ?? null];
+      // Codes as text: a SKU 00160 or a barcode must not become a number.
+      for (const col of [1, 2, 5, 6]) row.getCell(col).numFmt = '@';
+      row.getCell(8).border = { top: { style: 'hair' }, bottom: { style: 'hair' }, left: { style: 'thin' }, right: { style: 'thin' } };
+      row.commit();
+    }
+    // Counted takes numbers of at least 0, on the listed lines and ten more for stock found that is not listed.
+    // exceljs's types omit the worksheet's dataValidations (a range validation is one entry, not one per cell).
+    (ws as unknown as { dataValidations: { add(range: string, validation: ExcelJS.DataValidation): void } }).dataValidations.add(`H${HEADER_ROW + 1}:H${Math.max(r - 1, HEADER_ROW + 1) + 10}`, {
       type: 'decimal',
       operator: 'greaterThanOrEqual',
       allowBlank: true,
@@ -163,7 +178,14 @@ export function countWorkbook(group: SheetGroup, fill?: (line: SheetLine) => { c
       errorStyle: 'stop',
       errorTitle: 'Counted',
       error: 'A quantity of at least 0, in the unit shown.',
-    };
+    });
+    ws.commit();
+    await wb.commit();
+    await stampZipEntries(temp, WORKBOOK_DATE);
+    await fs.promises.rename(temp, file);
+  } catch (err) {
+    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+    if (err instanceof WorkspaceError) throw err;
+    throw new WorkspaceError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check that the folder exists and is writable');
   }
-  return wb;
 }
