@@ -99,6 +99,7 @@ export function registerCount(program: Command, ctx: CommandContext): void {
 }
 
 const percent = (ratio: string): string => `${(Number(ratio) * 100).toFixed(2)}%`;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function renderPlan(r: PlanResult, out: Output): string {
   return [
@@ -107,7 +108,7 @@ export function renderPlan(r: PlanResult, out: Output): string {
       ['class', 'SKUs', 'value', 'places', 'counts/year', 'tasks'],
       CLASSES.map((c) => [c, r.classes[c].skus, r.classes[c].value, r.classes[c].locations, r.classes[c].perYear, r.classes[c].tasks]),
     ),
-    `ranked by annual usage value ${r.usageWindow.from} .. ${r.usageWindow.to}: ${r.basis.usage} SKUs; by on-hand value (no issues in the window): ${r.basis.onHand} SKUs`,
+    `ranked by annual usage value ${r.usageWindow.from} .. ${r.usageWindow.to}: ${plural(r.basis.usage, 'SKU')}; by on-hand value (no issues in the window): ${plural(r.basis.onHand, 'SKU')}`,
     `opportunity counts (book zero or negative): ${r.opportunityCounts}${r.superseded ? `; plan ${r.superseded} superseded` : ''}`,
     ...(r.cleansedFirst ? ['(the staged data changed since the last cleanse: cleansed first)'] : []),
   ].join('\n');
@@ -120,8 +121,8 @@ export function renderSheets(r: SheetsResult): string {
 export function renderIngest(r: IngestResult): string {
   const o = r.outcomes;
   const lines = [
-    `${r.files.length} file${r.files.length === 1 ? '' : 's'}, ${r.rows} line${r.rows === 1 ? '' : 's'}: ${r.counts} counts, ${r.blank} left blank`,
-    `accepted ${o.accepted}, recounts asked ${o.recount}, third counts asked ${o.third_count}, unplanned ${o.unplanned}; ${r.openTasks} tasks still open`,
+    `${plural(r.files.length, 'file')}, ${plural(r.rows, 'line')}: ${plural(r.counts, 'count')}, ${r.blank} left blank`,
+    `accepted ${o.accepted}, recounts asked ${o.recount}, third counts asked ${o.third_count}, unplanned ${o.unplanned}; ${plural(r.openTasks, 'task')} still open`,
   ];
   const reasons = Object.entries(r.unplannedReasons);
   if (reasons.length) lines.push(`unplanned counts kept: ${reasons.map(([k, n]) => `${k} ${n}`).join(', ')}`);
