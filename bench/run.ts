@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeLargeErpCsv, writeLargeErpXlsx } from '../fixtures/generator/large.js';
 import { benchClusters } from './clusters.js';
+import { benchCounts } from './counts.js';
 import { writeLargeItemsCsv } from './items.js';
 import { best, cached, freshDb, measure, succeeds, type Measurement } from './measure.js';
 import { benchReconcile } from './reconcile.js';
@@ -71,6 +72,11 @@ async function main(): Promise<void> {
     const exp = await benchExport({ dataDir: DATA, bin: BIN, runs: Number(process.env.BENCH_EXPORT_RUNS ?? 1), measure });
     for (const [label, count, seconds, peakMb, ratio] of exp.rows) row(label, count, fmt(seconds), '', peakMb > 0 ? fmt(peakMb, 0) : '', ratio);
     notes.push(...exp.notes);
+  }
+  if (wanted('counts')) {
+    const counts = await benchCounts({ dataDir: DATA, bin: BIN, runs: Number(process.env.BENCH_COUNTS_RUNS ?? 1), measure });
+    for (const [label, count, seconds, peakMb] of counts.rows) row(label, count, fmt(seconds), rate(Number(count.replace(/,/g, '')), seconds), fmt(peakMb, 0), '');
+    notes.push(...counts.notes);
   }
 
   lines.push('');

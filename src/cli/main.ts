@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { InvsyncError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { registerCleanse } from './commands/cleanse.js';
+import { registerCount } from './commands/count.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerInit } from './commands/init.js';
@@ -41,6 +42,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerReconcile(program, ctx);
   registerValidate(program, ctx);
   registerRun(program, ctx);
+  registerCount(program, ctx);
   registerDemo(program, ctx);
   registerUom(program, ctx);
   registerExport(program, ctx);

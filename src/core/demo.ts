@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkspaceError } from './errors.js';
 import type { LoadProgress } from './loaders/load.js';
+import { runCountCycleDemo, type CountCycleDemoResult } from './counts/demo.js';
 import { runPipeline, type PipelineResult } from './pipeline/pipeline.js';
 import { profileWorkspace, type ProfileResult } from './profile/profile.js';
 import type { RunContext } from './staging/audit.js';
@@ -25,6 +26,7 @@ export interface DemoResult {
   readonly fixtures: string;
   readonly pipeline: PipelineResult;
   readonly profile: ProfileResult;
+  readonly countCycle: CountCycleDemoResult;
 }
 
 /** fixtures/demo of the installed package (dist/src/core → ../../../fixtures/demo). */
@@ -49,5 +51,9 @@ export async function runDemo(
     { config, outDir: options.outDir, force: options.force, onProgress: options.onProgress, onStep: (_step, message) => options.onStep?.(message) },
     run,
   );
-  return { fixtures, pipeline, profile: profileWorkspace(db) };
+  const profile = profileWorkspace(db);
+  // A walk-through only the demo shows: a small cycle count on the staged sample.
+  options.onStep?.('cycle count');
+  const countCycle = await runCountCycleDemo(db, { fixtures, outDir: options.outDir, config }, run);
+  return { fixtures, pipeline, profile, countCycle };
 }

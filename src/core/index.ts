@@ -17,3 +17,4 @@ export { readWorkspaceConfig, type WorkspaceConfig } from './workspace/config.js
 export { runPipeline, PIPELINE_STEPS, type PipelineOptions, type PipelineResult, type PipelineStep } from './pipeline/pipeline.js';
 export { validateWorkspace, type ValidateCheck, type ValidateResult } from './validate/validate.js';
 export { junitXml } from './validate/junit.js';
+export { closeCounts, ingestCounts, planCounts, runCountCycleDemo, writeCountSheets, countSettings } from './counts/index.js';

@@ -5,12 +5,14 @@
  * per-warehouse stock sheets, a WMS extract, a 3PL's X12 846 feed, count sheets, GL
  * values, movement history, and its reviewer's decisions), staged in this folder's
  * workspace so that every other command can be tried on it afterwards. Reports, load
- * files for Odoo 17, 18 and 19 and validate's JUnit XML go to ./out.
+ * files for Odoo 17, 18 and 19 and validate's JUnit XML go to ./out. Then a small cycle
+ * count on the staged sample: plan, blind sheets, the bundled filled-in sheets, close.
  */
 import type { Command } from 'commander';
 import { runDemo } from '../../core/demo.js';
 import type { CommandContext } from '../context.js';
 import { startProgress } from '../ui/progress.js';
+import { renderCountCycle } from './count.js';
 import { renderRun } from './run.js';
 
 const EXAMPLES = `
@@ -47,6 +49,9 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
             out.color.bold(`The sample cutover of Nordwind Supply, staged into ${ctx.dbPath(command)}`),
             '',
             renderRun(result.pipeline, out),
+            '',
+            out.color.bold('Cycle count'),
+            renderCountCycle(result.countCycle, out),
             '',
             'Try next: invsync profile · invsync reconcile --fail-on "accuracy<0.97" · invsync validate --junit out/validate.junit.xml',
           ].join('\n'),

@@ -13,7 +13,7 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { cleanseWorkspace } from '../cleanse/cleanse.js';
+import { cleanseWorkspace, type CleanseResult } from '../cleanse/cleanse.js';
 import { readReviewDecisions, storeDecisions, writeReviewWorkbook } from '../cleanse/review.js';
 import { CheckFailedError, InputError } from '../errors.js';
 import { deleteSource, loadFiles, sha256File, type LoadProgress } from '../loaders/load.js';
@@ -177,6 +177,19 @@ interface SourceState {
   readonly mapSha256: string | null;
 }
 
+/** Cleanses with the reviewed decisions of `cleansing.decisions` applied, as `run` does. */
+export async function cleanseWithDecisions(db: Db, config: WorkspaceConfig, onStep?: (message: string) => void): Promise<{ accepted: number; result: CleanseResult }> {
+  let accepted = 0;
+  if (config.decisions) {
+    onStep?.(`apply the decisions of ${path.basename(config.decisions)}`);
+    // The first pass makes sure the clusters and items the decisions name exist.
+    cleanseWorkspace(db, { config });
+    accepted = storeDecisions(db, config.decisions, await readReviewDecisions(config.decisions));
+  }
+  onStep?.('cleanse');
+  return { accepted, result: cleanseWorkspace(db, { config }) };
+}
+
 const cleanseStep: PipelineStep = {
   name: 'cleanse',
   dependsOn: ['load'],
@@ -186,15 +199,7 @@ const cleanseStep: PipelineStep = {
   }),
   current: (ctx) => (cleanseIsStale(ctx.db) ? 'the staged data changed since the last cleanse' : undefined),
   async run(ctx) {
-    let accepted = 0;
-    if (ctx.config.decisions) {
-      ctx.options.onStep?.('cleanse', `apply the decisions of ${path.basename(ctx.config.decisions)}`);
-      // The first pass makes sure the clusters and items the decisions name exist.
-      cleanseWorkspace(ctx.db, { config: ctx.config });
-      accepted = storeDecisions(ctx.db, ctx.config.decisions, await readReviewDecisions(ctx.config.decisions));
-    }
-    ctx.options.onStep?.('cleanse', 'cleanse');
-    const result = cleanseWorkspace(ctx.db, { config: ctx.config });
+    const { accepted, result } = await cleanseWithDecisions(ctx.db, ctx.config, (message) => ctx.options.onStep?.('cleanse', message));
     const review = path.join(ctx.outDir, 'review.xlsx');
     const written = await writeReviewWorkbook(ctx.db, review);
     const heldBack = Object.values(result.quantities).reduce((n, q) => n + Object.values(q.heldBack).reduce((a, b) => a + b, 0), 0);

@@ -101,3 +101,17 @@ export function withinTolerance(t: Tolerance, variance: string, book: string | n
 function absText(d: string): string {
   return d.startsWith('-') ? d.slice(1) : d;
 }
+
+export type VarianceClass = 'match' | 'within_tolerance' | 'over' | 'short';
+
+/**
+ * A difference as the reports name it: `match` when it is zero (whatever the limits,
+ * so a book of 0 counted as 0 is a match), `within_tolerance` when every limit set
+ * holds, else `over` or `short` by its sign.
+ */
+export function classifyVariance(t: Tolerance, variance: string, book: string | null, valueImpact: string | null): VarianceClass {
+  const sign = compareDecimals(variance, '0');
+  if (sign === 0) return 'match';
+  if (withinTolerance(t, variance, book, valueImpact)) return 'within_tolerance';
+  return sign > 0 ? 'over' : 'short';
+}

@@ -284,6 +284,90 @@ CREATE INDEX quantities_by_kind_row ON quantities(kind, row_id);
 `,
   },
   {
+    version: 3,
+    name: 'cycle counts: plans, ABC classes, tasks with their book snapshot, counted lines',
+    sql: `
+CREATE TABLE count_plans (
+  id INTEGER PRIMARY KEY,
+  as_of TEXT NOT NULL,
+  first_day TEXT NOT NULL,
+  last_day TEXT NOT NULL,
+  calendar_days INTEGER NOT NULL,
+  working_days INTEGER NOT NULL,
+  settings TEXT NOT NULL,
+  status TEXT NOT NULL,
+  run_id INTEGER,
+  closed_run_id INTEGER
+) STRICT;
+
+CREATE TABLE count_classes (
+  plan_id INTEGER NOT NULL REFERENCES count_plans(id) ON DELETE CASCADE,
+  sku TEXT NOT NULL,
+  class TEXT NOT NULL,
+  basis TEXT NOT NULL,
+  value TEXT NOT NULL,
+  rank INTEGER NOT NULL,
+  cumulative_before TEXT NOT NULL,
+  PRIMARY KEY (plan_id, sku)
+) STRICT;
+
+CREATE TABLE count_places (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES count_plans(id) ON DELETE CASCADE,
+  sku TEXT NOT NULL,
+  warehouse TEXT NOT NULL,
+  location TEXT NOT NULL,
+  loc_key TEXT NOT NULL,
+  lot TEXT NOT NULL,
+  class TEXT NOT NULL,
+  book_micro INTEGER NOT NULL,
+  unit_cost TEXT,
+  uom TEXT
+) STRICT;
+CREATE INDEX count_places_by_key ON count_places(plan_id, sku, loc_key, lot);
+
+-- No foreign keys on the tasks: a year's plan writes millions of them, and each
+-- key would be a lookup per row; the plan writes them for its own places only.
+CREATE TABLE count_tasks (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL,
+  place_id INTEGER NOT NULL,
+  round INTEGER NOT NULL DEFAULT 1,
+  parent_id INTEGER,
+  due_date TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open',
+  counted_micro INTEGER,
+  result_id INTEGER
+) STRICT;
+CREATE INDEX count_tasks_by_place ON count_tasks(place_id, status);
+
+CREATE TABLE count_results (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES count_plans(id) ON DELETE CASCADE,
+  task_id INTEGER,
+  status TEXT NOT NULL,
+  reason TEXT,
+  spelling TEXT,
+  sku TEXT,
+  warehouse TEXT,
+  location TEXT,
+  lot TEXT NOT NULL,
+  qty TEXT,
+  uom TEXT,
+  qty_micro INTEGER,
+  counter TEXT,
+  counted_at TEXT,
+  file TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  sheet TEXT,
+  row_no INTEGER NOT NULL,
+  run_id INTEGER
+) STRICT;
+CREATE INDEX count_results_by_plan ON count_results(plan_id, status);
+`,
+  },
+  {
     version: 4,
     name: 'run: the state of each pipeline step (input fingerprint, outputs, last result)',
     sql: `

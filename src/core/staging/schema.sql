@@ -1,6 +1,80 @@
 -- invsync staging schema, version 4. Generated from src/core/staging/migrations.ts
 -- by `npm run schema`; test/unit/staging/schema.test.ts fails when it is out of date.
 
+CREATE TABLE count_classes (
+  plan_id INTEGER NOT NULL REFERENCES count_plans(id) ON DELETE CASCADE,
+  sku TEXT NOT NULL,
+  class TEXT NOT NULL,
+  basis TEXT NOT NULL,
+  value TEXT NOT NULL,
+  rank INTEGER NOT NULL,
+  cumulative_before TEXT NOT NULL,
+  PRIMARY KEY (plan_id, sku)
+) STRICT;
+
+CREATE TABLE count_places (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES count_plans(id) ON DELETE CASCADE,
+  sku TEXT NOT NULL,
+  warehouse TEXT NOT NULL,
+  location TEXT NOT NULL,
+  loc_key TEXT NOT NULL,
+  lot TEXT NOT NULL,
+  class TEXT NOT NULL,
+  book_micro INTEGER NOT NULL,
+  unit_cost TEXT,
+  uom TEXT
+) STRICT;
+
+CREATE TABLE count_plans (
+  id INTEGER PRIMARY KEY,
+  as_of TEXT NOT NULL,
+  first_day TEXT NOT NULL,
+  last_day TEXT NOT NULL,
+  calendar_days INTEGER NOT NULL,
+  working_days INTEGER NOT NULL,
+  settings TEXT NOT NULL,
+  status TEXT NOT NULL,
+  run_id INTEGER,
+  closed_run_id INTEGER
+) STRICT;
+
+CREATE TABLE count_results (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES count_plans(id) ON DELETE CASCADE,
+  task_id INTEGER,
+  status TEXT NOT NULL,
+  reason TEXT,
+  spelling TEXT,
+  sku TEXT,
+  warehouse TEXT,
+  location TEXT,
+  lot TEXT NOT NULL,
+  qty TEXT,
+  uom TEXT,
+  qty_micro INTEGER,
+  counter TEXT,
+  counted_at TEXT,
+  file TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  sheet TEXT,
+  row_no INTEGER NOT NULL,
+  run_id INTEGER
+) STRICT;
+
+CREATE TABLE count_tasks (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL,
+  place_id INTEGER NOT NULL,
+  round INTEGER NOT NULL DEFAULT 1,
+  parent_id INTEGER,
+  due_date TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open',
+  counted_micro INTEGER,
+  result_id INTEGER
+) STRICT;
+
 CREATE TABLE counts (
   id INTEGER PRIMARY KEY,
   sheet_id INTEGER NOT NULL REFERENCES source_sheets(id),
@@ -256,6 +330,12 @@ CREATE TABLE wms (
   qty_unit_in_cell TEXT,
   flags TEXT
 ) STRICT;
+
+CREATE INDEX count_places_by_key ON count_places(plan_id, sku, loc_key, lot);
+
+CREATE INDEX count_results_by_plan ON count_results(plan_id, status);
+
+CREATE INDEX count_tasks_by_place ON count_tasks(place_id, status);
 
 CREATE INDEX quantities_by_kind_row ON quantities(kind, row_id);
 

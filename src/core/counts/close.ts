@@ -1,0 +1,325 @@
+/**
+ * `count close`: the plan's accepted results become adjustments, written as Odoo's
+ * physical inventory import, with the KPIs of the cycle (count-kpi.json and
+ * count-kpi.xlsx) and every accepted line (count-variances.csv).
+ *
+ * Per SKU × location × lot the latest accepted count is the one Odoo gets (an A item
+ * counted twice in the period is adjusted once, to what was found last); a line is an
+ * adjustment when that count differs from the book snapshot of the plan.
+ *
+ * KPIs, per class and overall:
+ *   - inventory record accuracy (IRA): accepted counts within the class tolerance of
+ *     the snapshot / accepted counts (a hit is judged on the accepted result, so a
+ *     miscount corrected by its recount is no miss of the record);
+ *   - exact-match rate: accepted counts equal to the snapshot / accepted counts;
+ *   - gross and net adjustment value: Σ|Δq × cost| and Σ(Δq × cost) of the adjustments;
+ *   - counts completed vs planned: first-count tasks counted / planned;
+ *   - recount rate: counted tasks that needed a recount / counted tasks.
+ * Conservation: planned = accepted + waiting for a recount + not counted.
+ */
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { WorkspaceError } from '../errors.js';
+import { catalogueFor } from '../cleanse/cleanse.js';
+import { DecimalSum, compareDecimals, fromMicro, mulDecimals, subDecimals } from '../model/decimal.js';
+import { classifyVariance, toleranceFor } from '../reconcile/tolerance.js';
+import { writeCsv } from '../reports/csv.js';
+import { stampWorkbook, workbookBytes, writeFileAtomic } from '../reports/files.js';
+import type { Db } from '../staging/database.js';
+import { decimalsOf } from '../uom/index.js';
+import type { WorkspaceConfig } from '../workspace/config.js';
+import { compareNatural, compareText } from './calendar.js';
+import { odooImportFileName, odooQuantImport, type OdooVersion } from './odoo.js';
+import { CLASSES, type AbcClass, type CountSettings } from './settings.js';
+import { currentPlan } from './state.js';
+
+export interface CloseOptions {
+  readonly outDir: string;
+  readonly odooVersion: OdooVersion;
+  readonly config: WorkspaceConfig;
+  readonly settings: CountSettings;
+}
+
+export interface ClassKpi {
+  readonly planned: number;
+  readonly counted: number;
+  readonly accepted: number;
+  readonly pendingRecount: number;
+  readonly notCounted: number;
+  readonly hits: number;
+  readonly exact: number;
+  readonly recounted: number;
+  /** hits / accepted, 4 decimals (1 when nothing was accepted). */
+  readonly inventoryRecordAccuracy: string;
+  readonly exactMatchRate: string;
+  readonly completion: string;
+  readonly recountRate: string;
+  readonly adjustments: number;
+  readonly grossAdjustmentValue: string;
+  readonly netAdjustmentValue: string;
+}
+
+export interface CountKpis {
+  readonly plan: number;
+  readonly asOf: string;
+  readonly period: { readonly from: string; readonly to: string };
+  readonly odooVersion: OdooVersion;
+  readonly tolerances: Readonly<Record<string, unknown>>;
+  readonly denominator: string;
+  readonly overall: ClassKpi;
+  readonly byClass: Readonly<Record<AbcClass, ClassKpi>>;
+  readonly unplannedCounts: number;
+  readonly unplannedReasons: Readonly<Record<string, number>>;
+}
+
+export interface CloseResult {
+  readonly kpis: CountKpis;
+  readonly files: Readonly<Record<'odoo' | 'variances' | 'kpiJson' | 'kpiWorkbook', string>>;
+  readonly adjustments: number;
+  /** Counts with more decimals than the version's unit precision, written rounded. */
+  readonly rounded: number;
+}
+
+export const VARIANCE_COLUMNS = ['sku', 'warehouse', 'location', 'lot', 'class', 'uom', 'counted_on', 'book_qty', 'counted_qty', 'qty_variance', 'unit_cost', 'value_impact', 'hit', 'counts', 'adjusted'] as const;
+
+interface TaskRow {
+  id: number;
+  round: number;
+  parent_id: number | null;
+  due_date: string;
+  warehouse: string;
+  location: string;
+  loc_key: string;
+  sku: string;
+  lot: string;
+  class: AbcClass;
+  book_micro: bigint;
+  unit_cost: string | null;
+  uom: string | null;
+  status: string;
+  counted_micro: bigint | null;
+  counted_at: string | null;
+}
+
+interface AcceptedLine {
+  root: TaskRow;
+  final: TaskRow;
+  counts: number;
+  book: string;
+  counted: string;
+  variance: string;
+  value: string | null;
+  hit: boolean;
+  countedOn: string;
+  adjusted: boolean;
+}
+
+export async function closeCounts(db: Db, options: CloseOptions): Promise<CloseResult> {
+  const plan = currentPlan(db);
+  if (!plan) throw new WorkspaceError('there is no open count plan to close', 'run `invsync count plan --as-of DATE` first');
+  const planned = new Map<AbcClass, number>(
+    (db.prepare('SELECT p.class, count(*) AS n FROM count_tasks t JOIN count_places p ON p.id = t.place_id WHERE t.plan_id = ? AND t.round = 1 GROUP BY p.class').all(plan.id) as { class: AbcClass; n: number }[]).map((r) => [r.class, r.n]),
+  );
+  // Only the tasks that were counted (and their recounts): the untouched ones are counted in SQL above.
+  const tasks = db
+    .prepare(
+      `SELECT t.id, t.round, t.parent_id, t.due_date, p.warehouse, p.location, p.loc_key, p.sku, p.lot, p.class, p.book_micro, p.unit_cost, p.uom, t.status, t.counted_micro,
+              substr(r.counted_at, 1, 10) AS counted_at
+       FROM count_tasks t JOIN count_places p ON p.id = t.place_id LEFT JOIN count_results r ON r.id = t.result_id
+       WHERE t.plan_id = ? AND (t.status <> 'open' OR t.round > 1) ORDER BY t.id`,
+    )
+    .safeIntegers(true)
+    .all(plan.id)
+    .map((r) => ({ ...(r as TaskRow), id: Number((r as TaskRow).id), round: Number((r as TaskRow).round), parent_id: (r as TaskRow).parent_id === null ? null : Number((r as TaskRow).parent_id) })) as TaskRow[];
+  const child = new Map<number, TaskRow>();
+  for (const t of tasks) if (t.parent_id !== null) child.set(t.parent_id, t);
+
+  const accepted: AcceptedLine[] = [];
+  const pending = new Map<AbcClass, number>();
+  const recounted = new Map<AbcClass, number>();
+  for (const root of tasks) {
+    if (root.round !== 1) continue;
+    let final = root;
+    let counts = 1;
+    while (final.status === 'recounted' && child.has(final.id)) {
+      final = child.get(final.id)!;
+      counts++;
+    }
+    if (counts > 1) recounted.set(root.class, (recounted.get(root.class) ?? 0) + 1);
+    if (final.status !== 'accepted') {
+      pending.set(root.class, (pending.get(root.class) ?? 0) + 1);
+      continue;
+    }
+    const book = fromMicro(root.book_micro);
+    const counted = fromMicro(final.counted_micro!);
+    const variance = subDecimals(counted, book);
+    const value = root.unit_cost === null ? null : mulDecimals(variance, root.unit_cost);
+    const tolerance = toleranceFor(options.settings.tolerances, null, root.class);
+    const verdict = classifyVariance(tolerance, variance, book, value);
+    accepted.push({ root, final, counts, book, counted, variance, value, hit: verdict === 'match' || verdict === 'within_tolerance', countedOn: final.counted_at ?? final.due_date, adjusted: false });
+  }
+  // The latest accepted count of each place is its adjustment.
+  const latest = new Map<string, AcceptedLine>();
+  for (const a of accepted) {
+    const key = `${a.root.sku}\u0000${a.root.loc_key}\u0000${a.root.lot}`;
+    const prev = latest.get(key);
+    if (!prev || a.countedOn > prev.countedOn || (a.countedOn === prev.countedOn && a.final.id > prev.final.id)) latest.set(key, a);
+  }
+  for (const a of latest.values()) if (compareDecimals(a.variance, '0') !== 0) a.adjusted = true;
+  accepted.sort((a, b) => compareText(a.root.warehouse, b.root.warehouse) || compareNatural(a.root.location, b.root.location) || compareText(a.root.sku, b.root.sku) || compareText(a.root.lot, b.root.lot) || a.root.id - b.root.id);
+
+  const unplanned = db.prepare("SELECT reason FROM count_results WHERE plan_id = ? AND status = 'unplanned'").all(plan.id) as { reason: string }[];
+  const unplannedReasons: Record<string, number> = {};
+  for (const u of unplanned) {
+    const short = u.reason.replace(/ ".*$/, '').replace(/:.*$/, '').replace(/ \(rows .*$/, '');
+    unplannedReasons[short] = (unplannedReasons[short] ?? 0) + 1;
+  }
+
+  const kpiOf = (cls: AbcClass | null): ClassKpi => {
+    const lines = accepted.filter((a) => cls === null || a.root.class === cls);
+    const sum = (m: Map<AbcClass, number>): number => (cls === null ? [...m.values()].reduce((s, n) => s + n, 0) : (m.get(cls) ?? 0));
+    const plannedN = sum(planned);
+    const pendingN = sum(pending);
+    const recountedN = sum(recounted);
+    const counted = lines.length + pendingN;
+    const gross = new DecimalSum();
+    const net = new DecimalSum();
+    let adjustments = 0;
+    for (const a of lines) {
+      if (!a.adjusted) continue;
+      adjustments++;
+      if (a.value === null) continue;
+      net.add(a.value);
+      gross.add(a.value.startsWith('-') ? a.value.slice(1) : a.value);
+    }
+    const hits = lines.filter((a) => a.hit).length;
+    const exact = lines.filter((a) => compareDecimals(a.variance, '0') === 0).length;
+    return {
+      planned: plannedN,
+      counted,
+      accepted: lines.length,
+      pendingRecount: pendingN,
+      notCounted: plannedN - counted,
+      hits,
+      exact,
+      recounted: recountedN,
+      inventoryRecordAccuracy: ratio4(hits, lines.length),
+      exactMatchRate: ratio4(exact, lines.length),
+      completion: ratio4(counted, plannedN),
+      recountRate: ratio4(recountedN, counted),
+      adjustments,
+      grossAdjustmentValue: gross.toString(),
+      netAdjustmentValue: net.toString(),
+    };
+  };
+  const byClass = Object.fromEntries(CLASSES.map((c) => [c, kpiOf(c)])) as Record<AbcClass, ClassKpi>;
+  const kpis: CountKpis = {
+    plan: plan.id,
+    asOf: plan.asOf,
+    period: { from: plan.firstDay, to: plan.lastDay },
+    odooVersion: options.odooVersion,
+    tolerances: options.settings.tolerances.byClass,
+    denominator: 'IRA and exact-match rate: accepted counts (item × location × lot); completion: first-count tasks planned; recount rate: tasks counted',
+    overall: kpiOf(null),
+    byClass,
+    unplannedCounts: unplanned.length,
+    unplannedReasons,
+  };
+
+  const files = {
+    odoo: path.join(options.outDir, odooImportFileName(options.odooVersion)),
+    variances: path.join(options.outDir, 'count-variances.csv'),
+    kpiJson: path.join(options.outDir, 'count-kpi.json'),
+    kpiWorkbook: path.join(options.outDir, 'count-kpi.xlsx'),
+  };
+  const decimals = unitDecimals(db, options.config, options.odooVersion);
+  const adjustments = accepted.filter((a) => a.adjusted);
+  const odoo = odooQuantImport(
+    adjustments.map((a) => ({ location: a.root.location, sku: a.root.sku, lot: a.root.lot, counted: a.counted, countedOn: a.countedOn })),
+    (sku) => decimals.get(sku) ?? 6,
+  );
+  await writeCsv(files.odoo, odoo.columns, odoo.rows);
+  const varianceRows = accepted.map((a) => [a.root.sku, a.root.warehouse, a.root.location, a.root.lot, a.root.class, a.root.uom ?? '', a.countedOn, a.book, a.counted, a.variance, a.root.unit_cost ?? '', a.value ?? '', a.hit ? 'hit' : 'miss', String(a.counts), a.adjusted ? 'yes' : 'no']);
+  await writeCsv(files.variances, VARIANCE_COLUMNS, varianceRows);
+  writeFileAtomic(files.kpiJson, `${JSON.stringify(kpis, null, 2)}\n`);
+  writeFileAtomic(files.kpiWorkbook, await workbookBytes(kpiWorkbook(kpis, varianceRows, db, plan.id)));
+  db.prepare("UPDATE count_plans SET status = 'closed', closed_run_id = (SELECT max(id) FROM runs) WHERE id = ?").run(plan.id);
+  return { kpis, files, adjustments: adjustments.length, rounded: odoo.rounded };
+}
+
+/** good / total with 4 decimals, rounded half up, exactly; 1 when there is nothing to measure. */
+export function ratio4(good: number, total: number): string {
+  if (total === 0) return '1';
+  const scaled = (BigInt(good) * 100_000n) / BigInt(total);
+  const rounded = (scaled + 5n) / 10n;
+  const text = `${rounded / 10_000n}.${String(rounded % 10_000n).padStart(4, '0')}`;
+  return text.replace(/\.?0+$/, '') || '0';
+}
+
+function unitDecimals(db: Db, config: WorkspaceConfig, version: OdooVersion): Map<string, number> {
+  const catalogue = catalogueFor(config);
+  const out = new Map<string, number>();
+  for (const r of db.prepare('SELECT sku, uom_key FROM items_clean WHERE uom_key IS NOT NULL').all() as { sku: string; uom_key: string }[]) {
+    try {
+      out.set(r.sku, decimalsOf(catalogue.odoo(r.uom_key, version).rounding));
+    } catch {
+      // a unit this version does not have: no rounding applied
+    }
+  }
+  return out;
+}
+
+function kpiWorkbook(k: CountKpis, varianceRows: readonly string[][], db: Db, planId: number): ExcelJS.Workbook {
+  const wb = stampWorkbook(new ExcelJS.Workbook());
+  const ws = wb.addWorksheet('KPI', { views: [{ state: 'frozen', ySplit: 3 }] });
+  ws.getCell('A1').value = `Cycle count plan ${k.plan}: ${k.period.from} .. ${k.period.to} (book as of ${k.asOf})`;
+  ws.getCell('A1').font = { bold: true, size: 13 };
+  const header = ['class', 'planned', 'counted', 'completion', 'accepted', 'hits', 'IRA', 'exact', 'exact-match rate', 'recounted', 'recount rate', 'waiting for recount', 'not counted', 'adjustments', 'gross adjustment value', 'net adjustment value'];
+  ws.getRow(3).values = header;
+  ws.getRow(3).font = { bold: true };
+  const row = (name: string, c: ClassKpi): (string | number)[] => [
+    name,
+    c.planned,
+    c.counted,
+    Number(c.completion),
+    c.accepted,
+    c.hits,
+    Number(c.inventoryRecordAccuracy),
+    c.exact,
+    Number(c.exactMatchRate),
+    c.recounted,
+    Number(c.recountRate),
+    c.pendingRecount,
+    c.notCounted,
+    c.adjustments,
+    Number(c.grossAdjustmentValue),
+    Number(c.netAdjustmentValue),
+  ];
+  let r = 4;
+  for (const c of CLASSES) ws.getRow(r++).values = row(c, k.byClass[c]);
+  ws.getRow(r).values = row('all', k.overall);
+  ws.getRow(r).font = { bold: true };
+  for (let i = 4; i <= r; i++) for (const col of [4, 7, 9, 11]) ws.getCell(i, col).numFmt = '0.00%';
+  for (let i = 4; i <= r; i++) for (const col of [15, 16]) ws.getCell(i, col).numFmt = '#,##0.00';
+  ws.getCell(r + 2, 1).value = `Unplanned counts kept: ${k.unplannedCounts}`;
+  ws.getCell(r + 3, 1).value = `Denominators: ${k.denominator}`;
+  ws.columns.forEach((c, i) => (c.width = i === 0 ? 10 : 14));
+
+  const lines = wb.addWorksheet('Counts', { views: [{ state: 'frozen', ySplit: 1 }] });
+  lines.getRow(1).values = [...VARIANCE_COLUMNS];
+  lines.getRow(1).font = { bold: true };
+  const numeric = new Set(['book_qty', 'counted_qty', 'qty_variance', 'unit_cost', 'value_impact', 'counts']);
+  varianceRows.forEach((v, i) => {
+    lines.getRow(i + 2).values = v.map((cell, c) => (numeric.has(VARIANCE_COLUMNS[c]!) && cell !== '' ? Number(cell) : cell));
+  });
+  const unplanned = wb.addWorksheet('Unplanned', { views: [{ state: 'frozen', ySplit: 1 }] });
+  unplanned.getRow(1).values = ['sku as written', 'sku', 'location', 'lot', 'qty', 'uom', 'reason', 'file', 'sheet', 'row'];
+  unplanned.getRow(1).font = { bold: true };
+  const rows = db
+    .prepare("SELECT spelling, sku, location, lot, qty, uom, reason, file, sheet, row_no FROM count_results WHERE plan_id = ? AND status = 'unplanned' ORDER BY file, sheet, row_no")
+    .all(planId) as Record<string, string | number | null>[];
+  rows.forEach((u, i) => {
+    unplanned.getRow(i + 2).values = [u.spelling, u.sku, u.location, u.lot, u.qty === null ? null : Number(u.qty), u.uom, u.reason, path.basename(String(u.file)), u.sheet, u.row_no];
+  });
+  return wb;
+}

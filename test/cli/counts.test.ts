@@ -1,0 +1,109 @@
+/**
+ * invsync count plan|sheets|ingest|close on the demo workspace, as a consultant runs
+ * them: goldens for the plan, the Odoo import of the closed count per version, the
+ * variance lines and the KPIs; the blind sheets read back with exceljs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compareNatural } from '../../src/core/counts/calendar.js';
+import { SHEET_COLUMNS } from '../../src/core/counts/sheets.js';
+import { REPO, normalise, runCli, spawnCli, tempWorkspace } from '../helpers/cli.js';
+import { expectGolden } from '../helpers/golden.js';
+
+const CYCLE = path.join(REPO, 'fixtures/demo/cycle-count');
+const roundFiles = (round: number): string[] =>
+  fs
+    .readdirSync(path.join(CYCLE, `round-${round}`))
+    .sort()
+    .map((f) => path.join(CYCLE, `round-${round}`, f));
+
+let ws: string;
+
+beforeAll(async () => {
+  ws = tempWorkspace('invsync-counts-');
+  const demo = await runCli(['demo', '--quiet'], { cwd: ws });
+  expect(demo.code).toBe(0);
+}, 60_000);
+
+async function cycle(version: number): Promise<{ plan: string; close: string; out: string }> {
+  const plan = await runCli(['count', 'plan', '--as-of', '2026-06-30', '--days', '7'], { cwd: ws });
+  expect(plan.code, plan.stderr).toBe(0);
+  const sheets = await runCli(['count', 'sheets', '--out', `sheets-${version}`], { cwd: ws });
+  expect(sheets.code, sheets.stderr).toBe(0);
+  for (const round of [1, 2, 3]) {
+    const ingest = await runCli(['count', 'ingest', ...roundFiles(round)], { cwd: ws });
+    expect(ingest.code, ingest.stderr).toBe(0);
+  }
+  const out = path.join(ws, `out-${version}`);
+  const close = await runCli(['count', 'close', '--out', out, '--odoo-version', String(version)], { cwd: ws });
+  expect(close.code, close.stderr).toBe(0);
+  return { plan: plan.stdout, close: close.stdout, out };
+}
+
+describe('invsync count on the demo data', () => {
+  it('plans, ingests the bundled sheets round by round and closes to Odoo 17, 18 and 19 (golden)', async () => {
+    for (const version of [17, 18, 19]) {
+      const r = await cycle(version);
+      if (version === 18) {
+        expectGolden('counts/plan.txt', normalise(r.plan, ws).replace(/plan \d+ superseded/, 'plan N superseded').replace(/Count plan \d+/, 'Count plan N'));
+        expectGolden('counts/close.txt', normalise(r.close, ws).replace(/count plan \d+/, 'count plan N'));
+        expectGolden('counts/count-variances.csv', fs.readFileSync(path.join(r.out, 'count-variances.csv'), 'utf8'));
+        expectGolden('counts/count-kpi.json', fs.readFileSync(path.join(r.out, 'count-kpi.json'), 'utf8').replace(/"plan": \d+/, '"plan": "N"'));
+      }
+      expectGolden(`counts/stock.quant-count-odoo${version}.csv`, fs.readFileSync(path.join(r.out, `stock.quant-count-odoo${version}.csv`), 'utf8'));
+    }
+  }, 120_000);
+
+  it('writes blind sheets: no book quantity, walking order, numeric validation, printable (read back with exceljs)', async () => {
+    const plan = await runCli(['count', 'plan', '--as-of', '2026-06-30', '--days', '30'], { cwd: ws });
+    expect(plan.code).toBe(0);
+    const run = await runCli(['count', 'sheets', '--out', 'blind', '--json'], { cwd: ws });
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { files: { file: string; lines: number; warehouse: string; date: string }[] };
+    expect(result.files.length).toBeGreaterThan(10);
+    const names = result.files.map((f) => path.basename(f.file));
+    expect(names).toContain('count-2026-07-01-WH-NORTH.xlsx');
+    for (const f of result.files) {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(f.file);
+      expect(wb.worksheets.map((s) => s.name)).toEqual(['Count']);
+      const ws1 = wb.worksheets[0]!;
+      expect((ws1.getRow(4).values as unknown[]).slice(1)).toEqual([...SHEET_COLUMNS]);
+      const locations: string[] = [];
+      for (let r = 5; r < 5 + f.lines; r++) {
+        const values = (ws1.getRow(r).values as unknown[]).slice(1);
+        // Nothing numeric on a blind sheet: codes are text, Counted and Counted by are empty.
+        expect(values.filter((v) => typeof v === 'number')).toEqual([]);
+        expect(values[7] ?? null).toBeNull();
+        expect(values[6]).toBe(f.date);
+        expect(String(values[0]).startsWith(`${f.warehouse}/`) || values[0] === f.warehouse).toBe(true);
+        locations.push(String(values[0]));
+        expect(ws1.getCell(r, 8).dataValidation).toMatchObject({ type: 'decimal', operator: 'greaterThanOrEqual', formulae: [0], showErrorMessage: true });
+      }
+      expect(ws1.getRow(5 + f.lines).values).toEqual([]);
+      expect([...locations].sort(compareNatural)).toEqual(locations);
+      expect(ws1.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '4:4' });
+      expect(ws1.headerFooter.oddFooter).toContain('&P of &N');
+    }
+  }, 60_000);
+
+  it('exit codes: 2 for a bad date, 3 for an unreadable count, 4 without a plan', async () => {
+    const fresh = tempWorkspace();
+    expect((await runCli(['count', 'sheets'], { cwd: fresh })).code).toBe(4);
+    const bad = await runCli(['count', 'plan', '--as-of', '30.06.2026'], { cwd: ws });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--as-of must be a date (YYYY-MM-DD), not "30.06.2026"');
+    fs.writeFileSync(path.join(ws, 'typo.csv'), 'sku,location,qty\nPLB-1020,WH-NORTH/A-01-03,four\n');
+    const typo = await runCli(['count', 'ingest', 'typo.csv'], { cwd: ws });
+    expect(typo.code).toBe(3);
+    expect(normalise(typo.stderr, ws)).toMatch(/^error: <ws>\/typo\.csv.*row 2.*\nhint: correct the count sheet and ingest it again: nothing was ingested\n$/);
+  });
+
+  it('runs as a real process with --json', () => {
+    const run = spawnCli(['count', 'plan', '--as-of', '2026-06-30', '--days', '7', '--json'], { cwd: ws });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ tasks: 37, workingDays: 5, tasksPerDay: { min: 7, max: 8 } });
+  });
+});
