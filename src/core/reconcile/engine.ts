@@ -41,7 +41,8 @@ CREATE TEMP TABLE loc AS
   FROM locations GROUP BY 1;
 CREATE INDEX temp.loc_key ON loc(key);
 DROP TABLE IF EXISTS temp.wh;
-CREATE TEMP TABLE wh AS SELECT DISTINCT upper(trim(warehouse)) AS key, warehouse FROM locations WHERE warehouse IS NOT NULL;
+CREATE TEMP TABLE wh (key TEXT PRIMARY KEY, warehouse TEXT NOT NULL) WITHOUT ROWID;
+INSERT OR IGNORE INTO wh SELECT DISTINCT upper(trim(warehouse)), warehouse FROM locations WHERE warehouse IS NOT NULL ORDER BY 1, 2;
 DROP TABLE IF EXISTS temp.rl;
 CREATE TEMP TABLE rl (side TEXT NOT NULL, sku TEXT NOT NULL, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, location TEXT NOT NULL, lot TEXT NOT NULL, status TEXT NOT NULL, qty INTEGER NOT NULL, unit_cost TEXT);
 `);
@@ -121,15 +122,15 @@ const DEC = (x: string): string =>
   `ELSE rtrim(printf('%s%d.%06d', CASE WHEN ${x} < 0 THEN '-' ELSE '' END, abs(${x} / 1000000), abs(${x} % 1000000)), '0') END`;
 
 /**
- * A plain decimal text column as exact millionths, in SQL: the digits without the
- * point, times 10^(6 − places). EXACT_MICRO_OK says when that is exact (a sign only
- * in front, one point at most, at most 6 places, at most 10 digits before the point).
+ * A staged decimal column as exact millionths, in SQL: the digits without the point,
+ * times 10^(6 − places). Staged decimals are plain (`-?digits[.digits]`: the loaders
+ * write no other form, a cell that is not a number is rejected), so EXACT_MICRO_OK
+ * only has to check the size: at most 6 places and 10 digits before the point, far
+ * from 2^63 millionths even when summed. A value outside that is summed in exact
+ * decimals in JavaScript instead.
  */
 export const EXACT_MICRO_OK = (x: string): string =>
-  `(${x} NOT GLOB '*[^0-9.+-]*' AND ${x} GLOB '*[0-9]*' AND instr(substr(${x}, 2), '-') = 0 AND instr(substr(${x}, 2), '+') = 0 ` +
-  `AND length(${x}) - length(replace(${x}, '.', '')) <= 1 AND (instr(${x}, '.') = 0 OR length(${x}) - instr(${x}, '.') <= 6) ` +
-  // at most 10 digits before the point: a value below 10^10, so that sums stay far from 2^63 millionths
-  `AND (CASE WHEN instr(${x}, '.') = 0 THEN length(ltrim(${x}, '+-')) ELSE instr(ltrim(${x}, '+-'), '.') - 1 END) <= 10)`;
+  `(CASE WHEN instr(${x}, '.') = 0 THEN length(ltrim(${x}, '-')) <= 10 ELSE instr(ltrim(${x}, '-'), '.') <= 11 AND length(${x}) - instr(${x}, '.') <= 6 END)`;
 export const EXACT_MICRO = (x: string): string =>
   `CAST(replace(${x}, '.', '') AS INTEGER) * CAST(substr('1000000', 1, 7 - CASE WHEN instr(${x}, '.') = 0 THEN 0 ELSE length(${x}) - instr(${x}, '.') END) AS INTEGER)`;
 
@@ -178,8 +179,7 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
   // The temporary tables hold a row per staged line: on disk with a bounded cache,
   // not in memory, so a million lines per side do not cost a gigabyte.
   db.pragma('temp_store = FILE');
-  db.pragma('temp.cache_size = -65536');
-  db.pragma('cache_size = -65536');
+  db.pragma('temp.cache_size = -32768');
   db.pragma('threads = 2');
   prepare(db);
   const items = new Map<string, Item>();
@@ -277,24 +277,30 @@ DROP TABLE IF EXISTS temp.um;
 CREATE TEMP TABLE um (sku TEXT NOT NULL, warehouse TEXT NOT NULL, location TEXT NOT NULL, lot TEXT NOT NULL, uom TEXT NOT NULL, ord INTEGER NOT NULL);
 `);
   // Per warehouse: which side is the book, are its lines per bin? per lot? was anything counted.
-  const grains = db
-    .prepare(
-      `SELECT warehouse,
-              max(CASE WHEN side = 'E' AND lot <> '' THEN 1 ELSE 0 END) AS lots_e,
-              max(CASE WHEN side = 'W' AND lot <> '' THEN 1 ELSE 0 END) AS lots_w,
-              max(CASE WHEN side = 'P' AND lot <> '' THEN 1 ELSE 0 END) AS lots_p,
-              max(CASE WHEN side = 'E' AND loc_key <> '' AND loc_key <> upper(warehouse) THEN 1 ELSE 0 END) AS bins_e,
-              max(CASE WHEN side = 'W' AND loc_key <> '' AND loc_key <> upper(warehouse) THEN 1 ELSE 0 END) AS bins_w,
-              max(CASE WHEN side = 'P' THEN 1 ELSE 0 END) AS counted
-       FROM rl GROUP BY warehouse ORDER BY warehouse`,
-    )
-    .all() as { warehouse: string; bins_e: number; bins_w: number; lots_e: number; lots_w: number; lots_p: number; counted: number }[];
+  // DISTINCT over a handful of combinations: no sort of the lines, as GROUP BY would.
+  const grains = new Map<string, { bins_e: number; bins_w: number; lots_e: number; lots_w: number; lots_p: number; counted: number }>();
+  for (const r of db
+    .prepare("SELECT DISTINCT warehouse, side, loc_key <> '' AND loc_key <> upper(warehouse) AS bin, lot <> '' AS lot FROM rl")
+    .all() as { warehouse: string; side: 'P' | 'E' | 'W'; bin: number; lot: number }[]) {
+    const g = grains.get(r.warehouse) ?? { bins_e: 0, bins_w: 0, lots_e: 0, lots_w: 0, lots_p: 0, counted: 0 };
+    if (r.side === 'P') {
+      g.counted = 1;
+      g.lots_p ||= r.lot;
+    } else if (r.side === 'E') {
+      g.bins_e ||= r.bin;
+      g.lots_e ||= r.lot;
+    } else {
+      g.bins_w ||= r.bin;
+      g.lots_w ||= r.lot;
+    }
+    grains.set(r.warehouse, g);
+  }
   const addGrain = db.prepare('INSERT INTO grain VALUES (?, ?, ?, ?, ?, ?)');
-  for (const g of grains) {
-    const book = wmsWarehouses.has(g.warehouse) ? 'W' : 'E';
+  for (const [warehouse, g] of [...grains].sort(([a], [b]) => cmp(a, b))) {
+    const book = wmsWarehouses.has(warehouse) ? 'W' : 'E';
     const bins = book === 'W' ? g.bins_w : g.bins_e;
     const lots = (book === 'W' ? g.lots_w : g.lots_e) && g.lots_p ? 1 : 0;
-    addGrain.run(g.warehouse, book, bins, lots, g.counted, bins ? 'not counted: the location is on no count sheet' : 'not counted: the warehouse is on no count sheet');
+    addGrain.run(warehouse, book, bins, lots, g.counted, bins ? 'not counted: the location is on no count sheet' : 'not counted: the warehouse is on no count sheet');
   }
   const addUnmapped = db.prepare('INSERT INTO um VALUES (?, ?, ?, ?, ?, ?)');
   unmapped.forEach((l, i) => addUnmapped.run(l.sku, l.warehouse, l.location, l.lot, l.uom, i + 1));
@@ -420,24 +426,28 @@ FROM (SELECT sku, warehouse, sum(qty) AS qty, max(status = 'in_transit') AS tran
 LEFT JOIN items_clean i ON i.sku = b.sku
 LEFT JOIN ecost e ON e.sku = b.sku AND e.warehouse = b.warehouse;
 DROP TABLE IF EXISTS temp.vg;
-CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER, qty INTEGER, has_qty INTEGER NOT NULL, PRIMARY KEY (sku, wk)) WITHOUT ROWID;
+CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER, qty INTEGER, has_qty INTEGER NOT NULL, odd INTEGER NOT NULL, PRIMARY KEY (sku, wk)) WITHOUT ROWID;
 INSERT INTO vg
 SELECT sku, wk, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END),
-       sum(CASE WHEN ${EXACT_MICRO_OK('qty')} THEN ${EXACT_MICRO('qty')} END), count(qty)
+       sum(CASE WHEN ${EXACT_MICRO_OK('qty')} THEN ${EXACT_MICRO('qty')} END), count(qty),
+       sum(value IS NOT NULL AND NOT ${EXACT_MICRO_OK('value')}) + sum(qty IS NOT NULL AND NOT ${EXACT_MICRO_OK('qty')})
 FROM (${glKeyed}) GROUP BY sku, wk;
 `);
   const oddGl = new Map<string, { values: string[]; qtys: string[] }>();
-  for (const r of db
-    .prepare(
-      `SELECT sku, wk, CASE WHEN value IS NOT NULL AND NOT ${EXACT_MICRO_OK('value')} THEN value END AS value, CASE WHEN qty IS NOT NULL AND NOT ${EXACT_MICRO_OK('qty')} THEN qty END AS qty
-       FROM (${glKeyed}) WHERE (value IS NOT NULL AND NOT ${EXACT_MICRO_OK('value')}) OR (qty IS NOT NULL AND NOT ${EXACT_MICRO_OK('qty')})`,
-    )
-    .iterate() as IterableIterator<{ sku: string; wk: string; value: string | null; qty: string | null }>) {
-    const k = `${r.sku}\u0000${r.wk}`;
-    const entry = oddGl.get(k) ?? { values: [], qtys: [] };
-    if (r.value !== null) entry.values.push(r.value);
-    if (r.qty !== null) entry.qtys.push(r.qty);
-    oddGl.set(k, entry);
+  const anyOdd = (db.prepare('SELECT sum(odd) AS n FROM vg').get() as { n: number | null }).n ?? 0;
+  if (anyOdd > 0) {
+    for (const r of db
+      .prepare(
+        `SELECT sku, wk, CASE WHEN value IS NOT NULL AND NOT ${EXACT_MICRO_OK('value')} THEN value END AS value, CASE WHEN qty IS NOT NULL AND NOT ${EXACT_MICRO_OK('qty')} THEN qty END AS qty
+         FROM (${glKeyed}) WHERE (value IS NOT NULL AND NOT ${EXACT_MICRO_OK('value')}) OR (qty IS NOT NULL AND NOT ${EXACT_MICRO_OK('qty')})`,
+      )
+      .iterate() as IterableIterator<{ sku: string; wk: string; value: string | null; qty: string | null }>) {
+      const k = `${r.sku}\u0000${r.wk}`;
+      const entry = oddGl.get(k) ?? { values: [], qtys: [] };
+      if (r.value !== null) entry.values.push(r.value);
+      if (r.qty !== null) entry.qtys.push(r.qty);
+      oddGl.set(k, entry);
+    }
   }
   const statement = db
     .prepare(
@@ -677,11 +687,11 @@ function glTieOut(db: Db, tolerances: ToleranceConfig): GlTieOut[] {
   const sums = db
     .prepare(
       `SELECT account, sku IS NULL AS control, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END) AS micro,
-              count(*) AS n
+              sum(NOT ${EXACT_MICRO_OK('value')}) AS odd
        FROM gl WHERE account IS NOT NULL AND value IS NOT NULL GROUP BY account, sku IS NULL`,
     )
     .safeIntegers(true)
-    .all() as { account: string; control: bigint; micro: bigint | null; n: bigint }[];
+    .all() as { account: string; control: bigint; micro: bigint | null; odd: bigint }[];
   const byAccount = new Map<string, { item: DecimalSum | null; control: DecimalSum | null }>();
   for (const r of sums) {
     const e = byAccount.get(r.account) ?? { item: null, control: null };
@@ -690,7 +700,9 @@ function glTieOut(db: Db, tolerances: ToleranceConfig): GlTieOut[] {
     else e.item = sum;
     byAccount.set(r.account, e);
   }
-  const odd = db.prepare(`SELECT account, sku IS NULL AS control, value FROM gl WHERE account IS NOT NULL AND value IS NOT NULL AND NOT (${EXACT_MICRO_OK('value')})`).iterate() as IterableIterator<{ account: string; control: number; value: string }>;
+  const odd = sums.some((r) => r.odd > 0n)
+    ? (db.prepare(`SELECT account, sku IS NULL AS control, value FROM gl WHERE account IS NOT NULL AND value IS NOT NULL AND NOT (${EXACT_MICRO_OK('value')})`).all() as { account: string; control: number; value: string }[])
+    : [];
   for (const r of odd) {
     const e = byAccount.get(r.account)!;
     (r.control === 1 ? e.control : e.item)!.add(r.value);
