@@ -63,8 +63,10 @@ WHERE q.kind = '${kind}' AND q.status IN ${USABLE};`);
   insert('W', 'wms', { status: "coalesce(lower(replace(trim(t.status), ' ', '_')), 'available')", cost: 'NULL' });
   db.exec(`
 DROP TABLE IF EXISTS temp.ecost;
-CREATE TEMP TABLE ecost (sku TEXT NOT NULL, warehouse TEXT NOT NULL, cost TEXT NOT NULL, PRIMARY KEY (sku, warehouse)) WITHOUT ROWID;
-INSERT INTO ecost SELECT sku, warehouse, min(unit_cost) FROM rl WHERE side = 'E' AND unit_cost IS NOT NULL GROUP BY sku, warehouse;
+-- The ERP per sku × warehouse, grouped once: its unit cost (where it gives one) for
+-- every leg, and its quantity for the value leg.
+CREATE TEMP TABLE ecost (sku TEXT NOT NULL, warehouse TEXT NOT NULL, cost TEXT, qty INTEGER NOT NULL, transit INTEGER NOT NULL, PRIMARY KEY (sku, warehouse)) WITHOUT ROWID;
+INSERT INTO ecost SELECT sku, warehouse, min(unit_cost), sum(qty), max(status = 'in_transit') FROM rl WHERE side = 'E' GROUP BY sku, warehouse;
 `);
 }
 
@@ -416,15 +418,17 @@ function valuationStream(db: Db, ctx: Context, decimals: DecimalCache): (totals?
   // not a plain decimal of at most 6 places is summed in JavaScript (oddGl).
   db.exec(`
 DROP TABLE IF EXISTS temp.ewh;
-CREATE TEMP TABLE ewh AS SELECT DISTINCT warehouse FROM rl WHERE side = 'E';
+CREATE TEMP TABLE ewh AS SELECT DISTINCT warehouse FROM ecost;
 DROP TABLE IF EXISTS temp.vb;
 CREATE TEMP TABLE vb (sku TEXT NOT NULL, wk TEXT NOT NULL, wh TEXT NOT NULL, qty INTEGER NOT NULL, transit INTEGER NOT NULL, cost TEXT, PRIMARY KEY (sku, wk, wh)) WITHOUT ROWID;
 INSERT INTO vb
-SELECT b.sku, ${key('b.warehouse')}, b.warehouse, b.qty, b.transit, coalesce(e.cost, nullif(i.unit_cost, ''))
+SELECT e.sku, ${key('e.warehouse')}, e.warehouse, e.qty, e.transit, coalesce(e.cost, nullif(i.unit_cost, ''))
+FROM ecost e LEFT JOIN items_clean i ON i.sku = e.sku;
+INSERT INTO vb
+SELECT b.sku, ${key('b.warehouse')}, b.warehouse, b.qty, b.transit, nullif(i.unit_cost, '')
 FROM (SELECT sku, warehouse, sum(qty) AS qty, max(status = 'in_transit') AS transit FROM rl
-      WHERE side = 'E' OR (side = 'W' AND warehouse NOT IN (SELECT warehouse FROM ewh)) GROUP BY sku, warehouse) b
-LEFT JOIN items_clean i ON i.sku = b.sku
-LEFT JOIN ecost e ON e.sku = b.sku AND e.warehouse = b.warehouse;
+      WHERE side = 'W' AND warehouse NOT IN (SELECT warehouse FROM ewh) GROUP BY sku, warehouse) b
+LEFT JOIN items_clean i ON i.sku = b.sku;
 DROP TABLE IF EXISTS temp.vg;
 CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER, qty INTEGER, has_qty INTEGER NOT NULL, odd INTEGER NOT NULL, PRIMARY KEY (sku, wk)) WITHOUT ROWID;
 INSERT INTO vg
