@@ -124,13 +124,10 @@ function tempTablesOnDisk(db: Db): () => void {
   try {
     db.pragma('temp_store = FILE');
     db.pragma('temp.cache_size = -8192');
-    // The one big sort (opening-stock rows into file order) may use a second core.
-    db.pragma('threads = 2');
   } catch {
     return () => undefined;
   }
   return () => {
-    db.pragma('threads = 0');
     try {
       db.pragma(`temp_store = ${before}`);
     } catch {
