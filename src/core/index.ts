@@ -14,3 +14,5 @@ export { reconcile, type ReconcileCommandResult } from './reconcile/reconcile.js
 export { reconcileWorkspace, type ReconcileResult } from './reconcile/engine.js';
 export { convertQuantity, defaultCatalogue } from './uom/index.js';
 export { readWorkspaceConfig, type WorkspaceConfig } from './workspace/config.js';
+export { exportOdoo, type ExportOdooOptions, type ExportOdooResult } from './export/odoo.js';
+export { preflight, type PreflightFinding } from './export/preflight.js';
