@@ -426,7 +426,8 @@ interface QuantTotals {
 async function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyMap<string, { cost: string }>): Promise<QuantTotals> {
   const limit = plan.settings.batchRows;
   const digits = plan.settings.costDigits;
-  const columns = quantColumns(plan.settings.applyMode);
+  const accountingDate = plan.settings.accountingDate;
+  const columns = quantColumns(plan.settings.applyMode, accountingDate !== undefined);
   const sizes = new Map((db.prepare('SELECT o.loc_id, count(*) AS n FROM op o WHERE o.rule IS NULL GROUP BY o.loc_id').raw(true).all() as [number, number][]).map(([id, n]) => [id, n]));
   const productIds = new Map(plan.products.map((p) => [p.sku, p.id]));
   // Cost in units of 10^-digits, as a double when exact.
@@ -451,7 +452,8 @@ async function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: Rea
     writer = await CsvWriter.open(path.join(dir, `stock.quant.${String(batch).padStart(3, '0')}.csv`), columns);
     return writer;
   };
-  const row: CsvValue[] = new Array<CsvValue>(4);
+  const row: CsvValue[] = new Array<CsvValue>(columns.length);
+  if (accountingDate !== undefined) row[4] = accountingDate;
   let currentLoc = -1;
   let lastSku: string | undefined;
   let productId = '';
@@ -510,7 +512,7 @@ function manifestOf(plan: ExportPlan, written: Written) {
     tool: 'invsync',
     odoo_version: `${plan.version}.0`,
     apply_mode: plan.settings.applyMode,
-    opening_stock: { ...plan.summary, source: plan.settings.openingStock, excluded_rules: [...plan.settings.exclude].sort() },
+    opening_stock: { ...plan.summary, source: plan.settings.openingStock, excluded_rules: [...plan.settings.exclude].sort(), ...(plan.settings.accountingDate ? { accounting_date: plan.settings.accountingDate } : {}) },
     batch_rows: plan.settings.batchRows,
     cost_digits: plan.settings.costDigits,
     import_order: written.files.map((f) => f.file),

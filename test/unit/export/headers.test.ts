@@ -39,9 +39,10 @@ describe('load-file headers per Odoo version', () => {
 
   it('stock.quant holds only columns inventory mode accepts on create', () => {
     const allowed = ['product_id', 'owner_id', 'inventory_quantity', 'inventory_quantity_auto_apply', 'inventory_diff_quantity', 'inventory_date', 'user_id', 'inventory_quantity_set', 'is_outdated', 'lot_id', 'location_id', 'package_id', 'accounting_date'];
-    for (const mode of ['count', 'auto'] as const) for (const column of quantColumns(mode)) expect(allowed).toContain(column.replace(/\/id$/, ''));
+    for (const mode of ['count', 'auto'] as const) for (const column of quantColumns(mode, true)) expect(allowed).toContain(column.replace(/\/id$/, ''));
     expect(quantColumns('count').join(',')).toBe('location_id,product_id/id,lot_id/id,inventory_quantity');
     expect(quantColumns('auto').join(',')).toBe('location_id,product_id/id,lot_id/id,inventory_quantity_auto_apply');
+    expect(quantColumns('count', true).join(',')).toBe('location_id,product_id/id,lot_id/id,inventory_quantity,accounting_date');
   });
 
   it('the other models', () => {
