@@ -647,14 +647,16 @@ function costPlan(db: Db, products: ReadonlyMap<string, ProductRow>, digits: num
   const gl = new Map<string, DecimalSum>();
   for (const [sku, value] of glRows) gl.set(sku, (gl.get(sku) ?? new DecimalSum()).add(value));
   const qty = new Map<string, string>();
-  // One pass in table order (a GROUP BY would sort a million rows again).
-  const micro = new Map<string, number>();
-  for (const [sku, rounded] of db.prepare('SELECT sku, rounded FROM op WHERE rule IS NULL').raw(true).iterate() as IterableIterator<[string, number]>) {
-    const sum = (micro.get(sku) ?? 0) + rounded;
-    if (!Number.isSafeInteger(sum)) throw new RangeError(`opening quantity of ${sku} exceeds ${Number.MAX_SAFE_INTEGER / 1e6} units`);
-    micro.set(sku, sum);
+  // Summed into a keyed table (a GROUP BY would sort the million rows again). An integer
+  // sum that overflows comes back as a REAL: refused rather than rounded.
+  db.exec(`
+DROP TABLE IF EXISTS temp.xqty;
+CREATE TEMP TABLE xqty (sku TEXT PRIMARY KEY, micro INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO xqty SELECT sku, rounded FROM op WHERE rule IS NULL ON CONFLICT (sku) DO UPDATE SET micro = micro + excluded.micro;`);
+  for (const [sku, m] of db.prepare('SELECT sku, micro FROM xqty').raw(true).safeIntegers(true).iterate() as IterableIterator<[string, bigint | number]>) {
+    if (typeof m !== 'bigint') throw new RangeError(`the opening quantity of ${sku} is too large to sum exactly`);
+    qty.set(sku, fromMicro(m));
   }
-  for (const [sku, m] of micro) qty.set(sku, fromMicro(m));
   const costs: CostLine[] = [];
   for (const p of products.values()) {
     const q = qty.get(p.sku) ?? '0';
@@ -666,7 +668,7 @@ function costPlan(db: Db, products: ReadonlyMap<string, ProductRow>, digits: num
 }
 
 /** The working tables buildPlan leaves for the writer; drop them when done. */
-export const WORK_TABLES = ['xl', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku'] as const;
+export const WORK_TABLES = ['xl', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku', 'xqty'] as const;
 
 export function dropWorkTables(db: Db): void {
   for (const table of WORK_TABLES) db.exec(`DROP TABLE IF EXISTS temp.${table}`);
