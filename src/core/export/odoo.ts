@@ -39,6 +39,7 @@ import {
 } from './headers.js';
 import { externalId } from './ids.js';
 import { buildPlan, dropWorkTables, type ExportPlan, type PreflightFinding } from './plan.js';
+import { preflight } from './preflight.js';
 import { exportSettings } from './settings.js';
 
 export interface ExportOdooOptions {
@@ -91,6 +92,13 @@ export const REPORT_COLUMNS = {
 export function findingsMessage(findings: readonly PreflightFinding[]): string {
   const lines = findings.map((f) => `  ${f.file}  ${f.record}  ${f.rule}: ${f.message}`);
   return `pre-flight found ${findings.length} problem${findings.length === 1 ? '' : 's'}; nothing was written:\n${lines.join('\n')}`;
+}
+
+/** `export odoo --check`: pre-flight alone, on freshly cleansed data (cleansing first when something was loaded since). */
+export function checkExport(db: Db, options: { odooVersion: OdooVersion; config: WorkspaceConfig }): { findings: PreflightFinding[]; cleansedFirst: boolean } {
+  const cleansedFirst = cleanseIsStale(db);
+  if (cleansedFirst) cleanseWorkspace(db, { config: options.config });
+  return { findings: preflight(db, options), cleansedFirst };
 }
 
 export async function exportOdoo(db: Db, options: ExportOdooOptions, run?: RunContext): Promise<ExportOdooResult> {
