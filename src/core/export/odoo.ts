@@ -437,13 +437,14 @@ async function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: Rea
   const accountingDate = plan.settings.accountingDate;
   const columns = quantColumns(plan.settings.applyMode, accountingDate !== undefined);
   const sizes = new Map((db.prepare('SELECT o.loc_id, count(*) AS n FROM op o WHERE o.rule IS NULL GROUP BY o.loc_id').raw(true).all() as [number, number][]).map(([id, n]) => [id, n]));
-  const productIds = new Map(plan.products.map((p) => [p.sku, p.id]));
+  // Per product, by its index in plan.products (op's product_n): no text per row to look up.
+  const productIds = plan.products.map((p) => p.id);
+  const skus = plan.products.map((p) => p.sku);
   // Cost in units of 10^-digits, as a double when exact.
-  const costUnits = new Map<string, number>();
-  for (const [sku, c] of costBySku) {
-    const scaled = toScaled(c.cost);
-    costUnits.set(sku, Number(scaled.units * 10n ** BigInt(digits - scaled.scale)));
-  }
+  const costUnits = plan.products.map((p) => {
+    const scaled = toScaled(costBySku.get(p.sku)?.cost ?? '0');
+    return Number(scaled.units * 10n ** BigInt(digits - scaled.scale));
+  });
   const byWarehouse: QuantTotals['byWarehouse'] = new Map();
   const files: ExportedFile[] = [];
   let writer: CsvWriter | undefined;
@@ -463,44 +464,38 @@ async function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: Rea
   const row: CsvValue[] = new Array<CsvValue>(columns.length);
   if (accountingDate !== undefined) row[4] = accountingDate;
   let currentLoc = -1;
-  let lastSku: string | undefined;
-  let productId = '';
-  let cost = 0;
   let lastWarehouse: string | undefined;
   let totals = { lines: 0, micro: new ExactSum(), value: new ExactSum() };
   try {
     // op is stored in file order (place, product, lot): read by rowid, no sort.
-    const refs = new Map((db.prepare('SELECT loc_id, ref FROM xloc').raw(true).all() as [number, string][]).map(([id, ref]) => [id, ref]));
-    const rows = db.prepare('SELECT loc_id, sku, lot, rounded, warehouse FROM op WHERE rule IS NULL ORDER BY rowid').raw(true);
+    const places = new Map((db.prepare('SELECT loc_id, ref, warehouse FROM xloc').raw(true).all() as [number, string, string][]).map(([id, ref, warehouse]) => [id, { ref, warehouse }]));
+    const rows = db.prepare('SELECT loc_id, product_n, lot, rounded FROM op WHERE rule IS NULL ORDER BY rowid').raw(true);
     let ref = '';
-    for (const r of rows.iterate() as IterableIterator<[number, string, string, number, string]>) {
-      const [locId, sku, lot, rounded, warehouse] = r;
+    for (const r of rows.iterate() as IterableIterator<[number, number, string, number]>) {
+      const [locId, n, lot, rounded] = r;
       if (locId !== currentLoc) {
         currentLoc = locId;
-        ref = refs.get(locId)!;
+        const place = places.get(locId)!;
+        ref = place.ref;
         const size = sizes.get(locId) ?? 0;
         if (!writer || (writer.rows > 0 && writer.rows + size > limit)) await open();
+        if (place.warehouse !== lastWarehouse) {
+          lastWarehouse = place.warehouse;
+          let t = byWarehouse.get(place.warehouse);
+          if (!t) byWarehouse.set(place.warehouse, (t = { lines: 0, micro: new ExactSum(), value: new ExactSum() }));
+          totals = t;
+        }
       }
       if (writer!.rows >= limit) await open();
-      if (sku !== lastSku) {
-        lastSku = sku;
-        productId = productIds.get(sku) ?? '';
-        cost = costUnits.get(sku) ?? 0;
-      }
-      if (warehouse !== lastWarehouse) {
-        lastWarehouse = warehouse;
-        let t = byWarehouse.get(warehouse);
-        if (!t) byWarehouse.set(warehouse, (t = { lines: 0, micro: new ExactSum(), value: new ExactSum() }));
-        totals = t;
-      }
+      const cost = costUnits[n]!;
       totals.lines++;
       totals.micro.add(rounded);
       const value = rounded * cost;
       if (Number.isSafeInteger(value)) totals.value.add(value);
       else totals.value.addBig(BigInt(rounded) * BigInt(cost));
       row[0] = ref;
-      row[1] = productId;
-      row[2] = lot === '' ? '' : externalId.lot(sku, lot);
+      row[1] = productIds[n];
+      row[2] = lot === '' ? '' : externalId.lot(skus[n]!, lot);
       row[3] = formatMicro(rounded);
       const pending = writer!.write(row);
       if (pending) await pending;

@@ -243,9 +243,10 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
     else findings.push({ file: QUANT_FILE, record, rule, message: r.reason });
   }
 
-  db.exec('DROP TABLE IF EXISTS temp.xsku; CREATE TEMP TABLE xsku (sku TEXT PRIMARY KEY, tracking TEXT NOT NULL, step INTEGER NOT NULL) WITHOUT ROWID;');
-  const insertSku = db.prepare('INSERT INTO xsku VALUES (?, ?, ?)');
-  for (const p of products) insertSku.run(p.sku, p.tracking, p.stepMicro);
+  // n: the product's index in `products`, so that the writer looks products up by number, not by text.
+  db.exec('DROP TABLE IF EXISTS temp.xsku; CREATE TEMP TABLE xsku (sku TEXT PRIMARY KEY, tracking TEXT NOT NULL, step INTEGER NOT NULL, n INTEGER NOT NULL) WITHOUT ROWID;');
+  const insertSku = db.prepare('INSERT INTO xsku VALUES (?, ?, ?, ?)');
+  products.forEach((p, n) => insertSku.run(p.sku, p.tracking, p.stepMicro, n));
 
   // Each place stock sits, resolved once: its Odoo complete name (or why it has none), and its rank in file order.
   db.exec('DROP TABLE IF EXISTS temp.xloc; CREATE TEMP TABLE xloc (loc_id INTEGER PRIMARY KEY, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, location TEXT NOT NULL, ref TEXT, problem TEXT, ord INTEGER, UNIQUE (warehouse, loc_key));');
@@ -267,7 +268,7 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
   db.exec(`
 DROP TABLE IF EXISTS temp.op;
 CREATE TEMP TABLE op AS
-SELECT sku, warehouse, loc_id, lot, micro, rounded, source, lot_dropped, tracking,
+SELECT sku, product_n, warehouse, loc_id, lot, micro, rounded, source, lot_dropped, tracking,
   CASE
     WHEN tracking IS NULL THEN 'product_unresolved'
     WHEN unresolved THEN 'location_unresolved'
@@ -282,7 +283,7 @@ FROM (
          CASE WHEN s.step IS NULL THEN sum(x.micro) WHEN sum(x.micro) >= 0 THEN ((sum(x.micro) + s.step / 2) / s.step) * s.step ELSE -(((-sum(x.micro) + s.step / 2) / s.step) * s.step) END AS rounded,
          CASE WHEN min(x.side) = 'P' THEN 'count' ELSE 'book' END AS source,
          max(x.lot <> '' AND coalesce(s.tracking, 'none') NOT IN ('lot', 'serial')) AS lot_dropped,
-         s.tracking, l.ref IS NULL AS unresolved
+         s.tracking, s.n AS product_n, l.ref IS NULL AS unresolved
   FROM xl x JOIN xwh w ON w.warehouse = x.warehouse
   JOIN xloc l ON l.warehouse = x.warehouse AND l.loc_key = x.loc_key
   LEFT JOIN xsku s ON s.sku = x.sku
