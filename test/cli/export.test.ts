@@ -128,6 +128,10 @@ describe('export odoo pre-flight failures', () => {
     fs.writeFileSync(path.join(ws, 'locations.csv'), 'location,warehouse\nW1/A,W1\n');
     fs.writeFileSync(path.join(ws, 'counts.csv'), 'sku,location,lot,qty\nS,W1/A,SN-1,2\n');
     for (const kind of ['items', 'locations', 'counts']) expect((await runCli(['load', `${kind}.csv`, '--as', kind, '--quiet'], { cwd: ws })).code).toBe(0);
+    // --check cleanses first (nothing was cleansed since the load) and finds the same.
+    const check = await runCli(['export', 'odoo', '--check', '--odoo-version', '17'], { cwd: ws });
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('stock.quant.csv  S @ W1/A / SN-1  serial_qty_not_1');
     const run = await runCli(['export', 'odoo', '--odoo-version', '17', '--out', 'odoo'], { cwd: ws });
     expect(run.code).toBe(1);
     expectGolden('export/preflight-failure.stderr.txt', normalise(run.stderr, ws));

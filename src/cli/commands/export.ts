@@ -10,8 +10,7 @@
  */
 import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { exportOdoo, findingsMessage, type ExportOdooResult } from '../../core/export/odoo.js';
-import { preflight } from '../../core/export/preflight.js';
+import { checkExport, exportOdoo, findingsMessage, type ExportOdooResult } from '../../core/export/odoo.js';
 import { readWorkspaceConfig } from '../../core/workspace/config.js';
 import type { CommandContext } from '../context.js';
 import { table, type Output } from '../ui/output.js';
@@ -55,13 +54,14 @@ export function registerExport(program: Command, ctx: CommandContext): void {
         if (!Number.isInteger(batchRows) || batchRows < 1) throw new UsageError(`--batch-rows must be a positive whole number, not "${flags.batchRows}"`);
       }
       if (flags.check) {
-        const findings = await ctx.withDatabase(
+        const { findings, cleansedFirst } = await ctx.withDatabase(
           command.parent!,
           { create: false },
-          async (db) => preflight(db, { odooVersion, config }),
-          (f) => (f.length ? { outcome: 'check_failed', exitCode: 1 } : { outcome: 'success', exitCode: 0 }),
+          async (db) => checkExport(db, { odooVersion, config }),
+          (r) => (r.findings.length ? { outcome: 'check_failed', exitCode: 1 } : { outcome: 'success', exitCode: 0 }),
         );
-        out.result({ odooVersion, findings }, () => (findings.length ? '' : `pre-flight: no problems for Odoo ${odooVersion}`));
+        if (out.json) out.result({ odooVersion, findings, cleansedFirst }, () => '');
+        else if (findings.length === 0) out.result(null, () => `pre-flight: no problems for Odoo ${odooVersion}`);
         if (findings.length) {
           ctx.exitCode = 1;
           if (!out.json) out.error(findingsMessage(findings).replace('; nothing was written', ''));

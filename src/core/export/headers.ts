@@ -47,9 +47,15 @@ export const WAREHOUSE_COLUMNS = ['id', 'name', 'code'] as const;
 export const LOCATION_COLUMNS = ['id', 'name', 'location_id', 'usage', 'barcode'] as const;
 export const LOT_COLUMNS = ['id', 'name', 'product_id/id'] as const;
 
-/** No `id` column: a quant is not a record one updates by external id (see the README: re-import). */
-export function quantColumns(mode: ApplyMode): readonly string[] {
-  return ['location_id', 'product_id/id', 'lot_id/id', mode === 'auto' ? 'inventory_quantity_auto_apply' : 'inventory_quantity'];
+/**
+ * No `id` column: re-importing a quant by external id writes product_id, which inventory
+ * mode refuses on write. `accounting_date` (added by stock_account, in the create
+ * whitelist of 17/18/19) only when the workspace sets one: without stock_account the
+ * column would not exist.
+ */
+export function quantColumns(mode: ApplyMode, withAccountingDate = false): readonly string[] {
+  const columns = ['location_id', 'product_id/id', 'lot_id/id', mode === 'auto' ? 'inventory_quantity_auto_apply' : 'inventory_quantity'];
+  return withAccountingDate ? [...columns, 'accounting_date'] : columns;
 }
 
 export const MOVE_COLUMNS = ['id', 'date', 'ref', 'journal_id', 'line_ids/account_id', 'line_ids/name', 'line_ids/debit', 'line_ids/credit'] as const;

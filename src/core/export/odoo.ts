@@ -39,6 +39,7 @@ import {
 } from './headers.js';
 import { externalId } from './ids.js';
 import { buildPlan, dropWorkTables, type ExportPlan, type PreflightFinding } from './plan.js';
+import { preflight } from './preflight.js';
 import { exportSettings } from './settings.js';
 
 export interface ExportOdooOptions {
@@ -48,6 +49,8 @@ export interface ExportOdooOptions {
   readonly applyMode?: 'count' | 'auto';
   readonly batchRows?: number;
   readonly onProgress?: (message: string) => void;
+  /** The caller has just cleansed (`run`): no need to check again. */
+  readonly cleansed?: boolean;
 }
 
 export interface ExportedFile {
@@ -93,12 +96,19 @@ export function findingsMessage(findings: readonly PreflightFinding[]): string {
   return `pre-flight found ${findings.length} problem${findings.length === 1 ? '' : 's'}; nothing was written:\n${lines.join('\n')}`;
 }
 
+/** `export odoo --check`: pre-flight alone, on freshly cleansed data (cleansing first when something was loaded since). */
+export function checkExport(db: Db, options: { odooVersion: OdooVersion; config: WorkspaceConfig }): { findings: PreflightFinding[]; cleansedFirst: boolean } {
+  const cleansedFirst = cleanseIsStale(db);
+  if (cleansedFirst) cleanseWorkspace(db, { config: options.config });
+  return { findings: preflight(db, options), cleansedFirst };
+}
+
 export async function exportOdoo(db: Db, options: ExportOdooOptions, run?: RunContext): Promise<ExportOdooResult> {
   // The export reads only the workspace database: no input file to record in the run.
   void run;
   const settings = exportSettings(options.config, { ...(options.applyMode ? { applyMode: options.applyMode } : {}), ...(options.batchRows !== undefined ? { batchRows: options.batchRows } : {}) });
   const progress = options.onProgress ?? ((): void => undefined);
-  const cleansedFirst = cleanseIsStale(db);
+  const cleansedFirst = !options.cleansed && cleanseIsStale(db);
   if (cleansedFirst) {
     progress('cleansing first (the staged data changed)');
     cleanseWorkspace(db, { config: options.config });
@@ -426,15 +436,17 @@ interface QuantTotals {
 async function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyMap<string, { cost: string }>): Promise<QuantTotals> {
   const limit = plan.settings.batchRows;
   const digits = plan.settings.costDigits;
-  const columns = quantColumns(plan.settings.applyMode);
+  const accountingDate = plan.settings.accountingDate;
+  const columns = quantColumns(plan.settings.applyMode, accountingDate !== undefined);
   const sizes = new Map((db.prepare('SELECT o.loc_id, count(*) AS n FROM op o WHERE o.rule IS NULL GROUP BY o.loc_id').raw(true).all() as [number, number][]).map(([id, n]) => [id, n]));
-  const productIds = new Map(plan.products.map((p) => [p.sku, p.id]));
+  // Per product, by its index in plan.products (op's product_n): no text per row to look up.
+  const productIds = plan.products.map((p) => p.id);
+  const skus = plan.products.map((p) => p.sku);
   // Cost in units of 10^-digits, as a double when exact.
-  const costUnits = new Map<string, number>();
-  for (const [sku, c] of costBySku) {
-    const scaled = toScaled(c.cost);
-    costUnits.set(sku, Number(scaled.units * 10n ** BigInt(digits - scaled.scale)));
-  }
+  const costUnits = plan.products.map((p) => {
+    const scaled = toScaled(costBySku.get(p.sku)?.cost ?? '0');
+    return Number(scaled.units * 10n ** BigInt(digits - scaled.scale));
+  });
   const byWarehouse: QuantTotals['byWarehouse'] = new Map();
   const files: ExportedFile[] = [];
   let writer: CsvWriter | undefined;
@@ -451,46 +463,41 @@ async function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: Rea
     writer = await CsvWriter.open(path.join(dir, `stock.quant.${String(batch).padStart(3, '0')}.csv`), columns);
     return writer;
   };
-  const row: CsvValue[] = new Array<CsvValue>(4);
+  const row: CsvValue[] = new Array<CsvValue>(columns.length);
+  if (accountingDate !== undefined) row[4] = accountingDate;
   let currentLoc = -1;
-  let lastSku: string | undefined;
-  let productId = '';
-  let cost = 0;
   let lastWarehouse: string | undefined;
   let totals = { lines: 0, micro: new ExactSum(), value: new ExactSum() };
   try {
     // op is stored in file order (place, product, lot): read by rowid, no sort.
-    const refs = new Map((db.prepare('SELECT loc_id, ref FROM xloc').raw(true).all() as [number, string][]).map(([id, ref]) => [id, ref]));
-    const rows = db.prepare('SELECT loc_id, sku, lot, rounded, warehouse FROM op WHERE rule IS NULL ORDER BY rowid').raw(true);
+    const places = new Map((db.prepare('SELECT loc_id, ref, warehouse FROM xloc').raw(true).all() as [number, string, string][]).map(([id, ref, warehouse]) => [id, { ref, warehouse }]));
+    const rows = db.prepare('SELECT loc_id, product_n, lot, rounded FROM op WHERE rule IS NULL ORDER BY rowid').raw(true);
     let ref = '';
-    for (const r of rows.iterate() as IterableIterator<[number, string, string, number, string]>) {
-      const [locId, sku, lot, rounded, warehouse] = r;
+    for (const r of rows.iterate() as IterableIterator<[number, number, string, number]>) {
+      const [locId, n, lot, rounded] = r;
       if (locId !== currentLoc) {
         currentLoc = locId;
-        ref = refs.get(locId)!;
+        const place = places.get(locId)!;
+        ref = place.ref;
         const size = sizes.get(locId) ?? 0;
         if (!writer || (writer.rows > 0 && writer.rows + size > limit)) await open();
+        if (place.warehouse !== lastWarehouse) {
+          lastWarehouse = place.warehouse;
+          let t = byWarehouse.get(place.warehouse);
+          if (!t) byWarehouse.set(place.warehouse, (t = { lines: 0, micro: new ExactSum(), value: new ExactSum() }));
+          totals = t;
+        }
       }
       if (writer!.rows >= limit) await open();
-      if (sku !== lastSku) {
-        lastSku = sku;
-        productId = productIds.get(sku) ?? '';
-        cost = costUnits.get(sku) ?? 0;
-      }
-      if (warehouse !== lastWarehouse) {
-        lastWarehouse = warehouse;
-        let t = byWarehouse.get(warehouse);
-        if (!t) byWarehouse.set(warehouse, (t = { lines: 0, micro: new ExactSum(), value: new ExactSum() }));
-        totals = t;
-      }
+      const cost = costUnits[n]!;
       totals.lines++;
       totals.micro.add(rounded);
       const value = rounded * cost;
       if (Number.isSafeInteger(value)) totals.value.add(value);
       else totals.value.addBig(BigInt(rounded) * BigInt(cost));
       row[0] = ref;
-      row[1] = productId;
-      row[2] = lot === '' ? '' : externalId.lot(sku, lot);
+      row[1] = productIds[n];
+      row[2] = lot === '' ? '' : externalId.lot(skus[n]!, lot);
       row[3] = formatMicro(rounded);
       const pending = writer!.write(row);
       if (pending) await pending;
@@ -510,7 +517,7 @@ function manifestOf(plan: ExportPlan, written: Written) {
     tool: 'invsync',
     odoo_version: `${plan.version}.0`,
     apply_mode: plan.settings.applyMode,
-    opening_stock: { ...plan.summary, source: plan.settings.openingStock, excluded_rules: [...plan.settings.exclude].sort() },
+    opening_stock: { ...plan.summary, source: plan.settings.openingStock, excluded_rules: [...plan.settings.exclude].sort(), ...(plan.settings.accountingDate ? { accounting_date: plan.settings.accountingDate } : {}) },
     batch_rows: plan.settings.batchRows,
     cost_digits: plan.settings.costDigits,
     import_order: written.files.map((f) => f.file),

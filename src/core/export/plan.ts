@@ -243,9 +243,10 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
     else findings.push({ file: QUANT_FILE, record, rule, message: r.reason });
   }
 
-  db.exec('DROP TABLE IF EXISTS temp.xsku; CREATE TEMP TABLE xsku (sku TEXT PRIMARY KEY, tracking TEXT NOT NULL, step INTEGER NOT NULL) WITHOUT ROWID;');
-  const insertSku = db.prepare('INSERT INTO xsku VALUES (?, ?, ?)');
-  for (const p of products) insertSku.run(p.sku, p.tracking, p.stepMicro);
+  // n: the product's index in `products`, so that the writer looks products up by number, not by text.
+  db.exec('DROP TABLE IF EXISTS temp.xsku; CREATE TEMP TABLE xsku (sku TEXT PRIMARY KEY, tracking TEXT NOT NULL, step INTEGER NOT NULL, n INTEGER NOT NULL) WITHOUT ROWID;');
+  const insertSku = db.prepare('INSERT INTO xsku VALUES (?, ?, ?, ?)');
+  products.forEach((p, n) => insertSku.run(p.sku, p.tracking, p.stepMicro, n));
 
   // Each place stock sits, resolved once: its Odoo complete name (or why it has none), and its rank in file order.
   db.exec('DROP TABLE IF EXISTS temp.xloc; CREATE TEMP TABLE xloc (loc_id INTEGER PRIMARY KEY, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, location TEXT NOT NULL, ref TEXT, problem TEXT, ord INTEGER, UNIQUE (warehouse, loc_key));');
@@ -267,7 +268,7 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
   db.exec(`
 DROP TABLE IF EXISTS temp.op;
 CREATE TEMP TABLE op AS
-SELECT sku, warehouse, loc_id, lot, micro, rounded, source, lot_dropped, tracking,
+SELECT sku, product_n, warehouse, loc_id, lot, micro, rounded, source, lot_dropped, tracking,
   CASE
     WHEN tracking IS NULL THEN 'product_unresolved'
     WHEN unresolved THEN 'location_unresolved'
@@ -282,7 +283,7 @@ FROM (
          CASE WHEN s.step IS NULL THEN sum(x.micro) WHEN sum(x.micro) >= 0 THEN ((sum(x.micro) + s.step / 2) / s.step) * s.step ELSE -(((-sum(x.micro) + s.step / 2) / s.step) * s.step) END AS rounded,
          CASE WHEN min(x.side) = 'P' THEN 'count' ELSE 'book' END AS source,
          max(x.lot <> '' AND coalesce(s.tracking, 'none') NOT IN ('lot', 'serial')) AS lot_dropped,
-         s.tracking, l.ref IS NULL AS unresolved
+         s.tracking, s.n AS product_n, l.ref IS NULL AS unresolved
   FROM xl x JOIN xwh w ON w.warehouse = x.warehouse
   JOIN xloc l ON l.warehouse = x.warehouse AND l.loc_key = x.loc_key
   LEFT JOIN xsku s ON s.sku = x.sku
@@ -647,14 +648,16 @@ function costPlan(db: Db, products: ReadonlyMap<string, ProductRow>, digits: num
   const gl = new Map<string, DecimalSum>();
   for (const [sku, value] of glRows) gl.set(sku, (gl.get(sku) ?? new DecimalSum()).add(value));
   const qty = new Map<string, string>();
-  // One pass in table order (a GROUP BY would sort a million rows again).
-  const micro = new Map<string, number>();
-  for (const [sku, rounded] of db.prepare('SELECT sku, rounded FROM op WHERE rule IS NULL').raw(true).iterate() as IterableIterator<[string, number]>) {
-    const sum = (micro.get(sku) ?? 0) + rounded;
-    if (!Number.isSafeInteger(sum)) throw new RangeError(`opening quantity of ${sku} exceeds ${Number.MAX_SAFE_INTEGER / 1e6} units`);
-    micro.set(sku, sum);
+  // Summed into a keyed table (a GROUP BY would sort the million rows again). An integer
+  // sum that overflows comes back as a REAL: refused rather than rounded.
+  db.exec(`
+DROP TABLE IF EXISTS temp.xqty;
+CREATE TEMP TABLE xqty (sku TEXT PRIMARY KEY, micro INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO xqty SELECT sku, rounded FROM op WHERE rule IS NULL ON CONFLICT (sku) DO UPDATE SET micro = micro + excluded.micro;`);
+  for (const [sku, m] of db.prepare('SELECT sku, micro FROM xqty').raw(true).safeIntegers(true).iterate() as IterableIterator<[string, bigint | number]>) {
+    if (typeof m !== 'bigint') throw new RangeError(`the opening quantity of ${sku} is too large to sum exactly`);
+    qty.set(sku, fromMicro(m));
   }
-  for (const [sku, m] of micro) qty.set(sku, fromMicro(m));
   const costs: CostLine[] = [];
   for (const p of products.values()) {
     const q = qty.get(p.sku) ?? '0';
@@ -666,7 +669,7 @@ function costPlan(db: Db, products: ReadonlyMap<string, ProductRow>, digits: num
 }
 
 /** The working tables buildPlan leaves for the writer; drop them when done. */
-export const WORK_TABLES = ['xl', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku'] as const;
+export const WORK_TABLES = ['xl', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku', 'xqty'] as const;
 
 export function dropWorkTables(db: Db): void {
   for (const table of WORK_TABLES) db.exec(`DROP TABLE IF EXISTS temp.${table}`);

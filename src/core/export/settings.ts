@@ -10,6 +10,7 @@
  *     exclude: [unusable, negative, zero]
  *     warehouse_codes: { WH-NORTH: NORTH }
  *     residual_entry: { journal: MISC, account: "1400", counterpart: "1490", date: "2026-06-30" }
+ *     accounting_date: "2026-06-30"     # stock_account's accounting_date on every stock line
  */
 import { InputError } from '../errors.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
@@ -36,11 +37,13 @@ export interface ExportSettings {
   readonly exclude: ReadonlySet<Exclusion>;
   readonly warehouseCodes: Readonly<Record<string, string>>;
   readonly residualEntry?: ResidualEntrySettings;
+  /** The cut-over date for the valuation entries of the opening stock (a column of the stock files). */
+  readonly accountingDate?: string;
 }
 
 export const DEFAULT_BATCH_ROWS = 5000;
 // odoo_versions: the versions `run` writes load files for (read by validate/settings.ts).
-const KEYS = ['opening_stock', 'apply_mode', 'batch_rows', 'cost_digits', 'exclude', 'warehouse_codes', 'residual_entry', 'odoo_versions'];
+const KEYS = ['opening_stock', 'apply_mode', 'batch_rows', 'cost_digits', 'exclude', 'warehouse_codes', 'residual_entry', 'accounting_date', 'odoo_versions'];
 
 export function exportSettings(config: WorkspaceConfig, overrides: { applyMode?: ApplyMode; batchRows?: number } = {}): ExportSettings {
   const file = config.file ?? 'invsync.yaml';
@@ -85,5 +88,10 @@ export function exportSettings(config: WorkspaceConfig, overrides: { applyMode?:
     if (!/^\d{4}-\d{2}-\d{2}$/.test(String(r.date))) fail('residual_entry.date must be YYYY-MM-DD');
     residualEntry = { journal: String(r.journal), account: String(r.account), counterpart: String(r.counterpart), date: String(r.date), ref: r.ref === undefined ? 'Opening stock: cost rounding residual' : String(r.ref) };
   }
-  return { openingStock, applyMode, batchRows, costDigits, exclude, warehouseCodes, ...(residualEntry ? { residualEntry } : {}) };
+  let accountingDate: string | undefined;
+  if (section.accounting_date !== undefined) {
+    accountingDate = String(section.accounting_date);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(accountingDate)) fail('accounting_date must be YYYY-MM-DD');
+  }
+  return { openingStock, applyMode, batchRows, costDigits, exclude, warehouseCodes, ...(residualEntry ? { residualEntry } : {}), ...(accountingDate ? { accountingDate } : {}) };
 }

@@ -21,7 +21,7 @@ export interface OdooExportOutcome {
 
 export interface OdooExporter {
   readonly preflight: Preflight;
-  readonly exportOdoo: (db: Db, options: { odooVersion: OdooVersion; outDir: string; config: WorkspaceConfig }, run?: RunContext) => Promise<OdooExportOutcome>;
+  readonly exportOdoo: (db: Db, options: { odooVersion: OdooVersion; outDir: string; config: WorkspaceConfig; cleansed?: boolean }, run?: RunContext) => Promise<OdooExportOutcome>;
 }
 
 /** The exporter of this build; `run` says so and skips the step where there is none. */

@@ -257,7 +257,7 @@ const exportStep: PipelineStep = {
     for (const version of versions) {
       ctx.options.onStep?.('export', `export the Odoo ${version} load files`);
       try {
-        const result = await ctx.exporter.exportOdoo(ctx.db, { odooVersion: version, outDir: exportDir(ctx.outDir, version), config: ctx.config }, ctx.run);
+        const result = await ctx.exporter.exportOdoo(ctx.db, { odooVersion: version, outDir: exportDir(ctx.outDir, version), config: ctx.config, cleansed: true }, ctx.run);
         outputs.push(...[...result.files, ...result.reports].map((f) => path.resolve(result.outDir, f.file)), result.manifestFile);
         files += result.files.length;
         rows += result.files.reduce((n, f) => n + f.rows, 0);

@@ -222,6 +222,24 @@ describe('export files', () => {
     );
   });
 
+  it('puts the accounting date on every stock line when the workspace sets one', async () => {
+    const { db, dir, config } = await workspace({ counts: 'sku,location,qty\nA,W1/B-01,3\n' }, { accounting_date: '2026-06-30', apply_mode: 'auto' });
+    await exportOdoo(db, { odooVersion: 17, outDir: path.join(dir, 'out'), config });
+    expect(fs.readFileSync(path.join(dir, 'out', 'stock.quant.001.csv'), 'utf8')).toBe('location_id,product_id/id,lot_id/id,inventory_quantity_auto_apply,accounting_date\nW1/Stock/B-01,invsync_product_A,,3,2026-06-30\n');
+  });
+
+  it.each([
+    [{ opening_stock: 'guess' }, 'opening_stock must be counts_then_book, book or counts'],
+    [{ exclude: ['negatives'] }, 'exclude: "negatives" is not one of unusable, negative, zero'],
+    [{ warehouse_codes: { 'WH-NORTH': 'NORTHERN' } }, 'is not a code of 1 to 5 characters'],
+    [{ batch_rows: 0 }, 'batch_rows must be a positive whole number'],
+    [{ accounting_date: '30.06.2026' }, 'accounting_date must be YYYY-MM-DD'],
+    [{ colour: 'red' }, 'unknown key "colour"'],
+  ])('a bad export setting %j is an input error naming it', async (section, message) => {
+    const { db, dir, config } = await workspace({ counts: 'sku,location,qty\nA,W1/B-01,3\n' }, section);
+    await expect(exportOdoo(db, { odooVersion: 18, outDir: path.join(dir, 'out'), config })).rejects.toThrow(message);
+  });
+
   it('refuses an output folder that holds something other than an earlier export', async () => {
     const { db, dir, config } = await workspace({ counts: 'sku,location,qty\nA,W1/B-01,3\n' });
     fs.mkdirSync(path.join(dir, 'busy'));

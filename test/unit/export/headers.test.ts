@@ -1,6 +1,13 @@
 /**
  * Pins each version's load-file headers. Where they come from (../shared/reference/odoo-formats.md,
- * read from the Odoo 17.0 / 18.0 / 19.0 source trees it names):
+ * read from the Odoo 17.0 / 18.0 / 19.0 source trees it names). Read directly for this test
+ * with the search tools (third-party copies of the release trees named in its section 0):
+ * 19.0 addons/product/models/product_template.py (`type` consu/service/combo, `uom_ids`
+ * "Packagings" with domain id != uom_id, `standard_price` digits 'Product Price', `categ_id`
+ * not required) and addons/stock/models/stock_quant.py (`inventory_quantity` labelled
+ * "Counted", the create whitelist check, write forbidding product_id, location_id, lot_id,
+ * package_id, owner_id) in IToldegloryventures/Party-Time-Odoo; 17.0 addons/uom/models/uom_uom.py
+ * (`factor_inv` read-only; create/write turn factor_inv into factor) in nguyenmanhdat006/quan_ly_kho_odoo.
  * - product.product: addons/product/models/product_template.py and addons/stock/models/product.py —
  *   17.0 `detailed_type` ('product' = Storable Product); 18.0/19.0 `type` ('consu' = Goods) plus
  *   `is_storable` ("Track Inventory"); `uom_po_id` in 17/18, removed in 19 for `uom_ids` ("Packagings");
@@ -39,9 +46,10 @@ describe('load-file headers per Odoo version', () => {
 
   it('stock.quant holds only columns inventory mode accepts on create', () => {
     const allowed = ['product_id', 'owner_id', 'inventory_quantity', 'inventory_quantity_auto_apply', 'inventory_diff_quantity', 'inventory_date', 'user_id', 'inventory_quantity_set', 'is_outdated', 'lot_id', 'location_id', 'package_id', 'accounting_date'];
-    for (const mode of ['count', 'auto'] as const) for (const column of quantColumns(mode)) expect(allowed).toContain(column.replace(/\/id$/, ''));
+    for (const mode of ['count', 'auto'] as const) for (const column of quantColumns(mode, true)) expect(allowed).toContain(column.replace(/\/id$/, ''));
     expect(quantColumns('count').join(',')).toBe('location_id,product_id/id,lot_id/id,inventory_quantity');
     expect(quantColumns('auto').join(',')).toBe('location_id,product_id/id,lot_id/id,inventory_quantity_auto_apply');
+    expect(quantColumns('count', true).join(',')).toBe('location_id,product_id/id,lot_id/id,inventory_quantity,accounting_date');
   });
 
   it('the other models', () => {
