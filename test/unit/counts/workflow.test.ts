@@ -190,7 +190,7 @@ describe('count close', () => {
     const out = path.join(ws.dir, 'out');
     const config = parseWorkspaceConfig({}, path.join(ws.dir, 'invsync.yaml'));
     const r = await recordedRun(ws.db, 'close', [], () => closeCounts(ws.db, { outDir: out, odooVersion: 17, config, settings: countSettings(undefined) }));
-    expect(fs.readFileSync(r.files.odoo, 'utf8')).toBe('location_id,product_id,lot_id,inventory_quantity,accounting_date\nW1/B-3,ZX,,2,2026-07-02\n');
+    expect(fs.readFileSync(r.files.odoo, 'utf8')).toBe('location_id,product_id/id,lot_id/id,inventory_quantity,accounting_date\nW1/Stock/B-3,invsync_product_ZX,,2,2026-07-02\n');
     expect(r.kpis.overall).toMatchObject({ accepted: 2, hits: 1, inventoryRecordAccuracy: '0.5', recounted: 1, recountRate: '0.5', adjustments: 1, grossAdjustmentValue: '6', netAdjustmentValue: '6' });
     expect(r.kpis.overall.planned).toBe(r.kpis.overall.accepted + r.kpis.overall.pendingRecount + r.kpis.overall.notCounted);
     expect(ws.db.prepare('SELECT status FROM count_plans').get()).toEqual({ status: 'closed' });
