@@ -15,6 +15,7 @@ import type { Db } from '../staging/database.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
 import type { OdooVersion } from './headers.js';
 import { externalId } from './ids.js';
+import { tempTablesOnDisk } from './odoo.js';
 import { buildPlan, dropWorkTables, locationPlanner } from './plan.js';
 import { exportSettings } from './settings.js';
 
@@ -31,6 +32,8 @@ export interface OpeningStockReferences {
 
 export function openingStockReferences(db: Db, options: { odooVersion: OdooVersion; config: WorkspaceConfig }): OpeningStockReferences {
   const settings = exportSettings(options.config);
+  // The plan's working tables hold a row per staged line: on disk, as the export keeps them.
+  const restoreTempStore = tempTablesOnDisk(db);
   try {
     const plan = buildPlan(db, { odooVersion: options.odooVersion, config: options.config, settings });
     const tracked = new Map(plan.products.map((p) => [p.sku, p.tracking !== 'none']));
@@ -44,5 +47,6 @@ export function openingStockReferences(db: Db, options: { odooVersion: OdooVersi
     };
   } finally {
     dropWorkTables(db);
+    restoreTempStore();
   }
 }
