@@ -266,9 +266,11 @@ export async function closeCounts(db: Db, options: CloseOptions): Promise<CloseR
  * stock (a count of 0 of such a lot has nothing to adjust; more needs the lot first).
  */
 function referToOpeningStock(db: Db, options: CloseOptions, adjustments: readonly AcceptedLine[]): { rows: QuantCountRow[]; notImported: NotImported[] } {
-  const refs = openingStockReferences(db, { odooVersion: options.odooVersion, config: options.config });
   const rows: QuantCountRow[] = [];
   const notImported: NotImported[] = [];
+  // The export's plan reads every staged line: not worth it for nothing to write.
+  if (adjustments.length === 0) return { rows, notImported };
+  const refs = openingStockReferences(db, { odooVersion: options.odooVersion, config: options.config });
   for (const a of adjustments) {
     const { sku, warehouse, location, loc_key: locKey, lot } = a.root;
     const leaveOut = (reason: string): void => void notImported.push({ sku, warehouse, location, lot, counted: a.counted, reason });
