@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareNatural } from '../../src/core/counts/calendar.js';
@@ -53,6 +54,37 @@ describe('invsync count on the demo data', () => {
         expectGolden('counts/count-kpi.json', fs.readFileSync(path.join(r.out, 'count-kpi.json'), 'utf8').replace(/"plan": \d+/, '"plan": "N"'));
       }
       expectGolden(`counts/stock.quant-count-odoo${version}.csv`, fs.readFileSync(path.join(r.out, `stock.quant-count-odoo${version}.csv`), 'utf8'));
+    }
+  }, 120_000);
+
+  it("refers only to what the opening-stock export of the same workspace creates, in the export's columns (17, 18, 19)", async () => {
+    const table = (file: string): Record<string, string>[] => (fs.existsSync(file) ? (parse(fs.readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[]) : []);
+    for (const version of [17, 18, 19]) {
+      const r = await cycle(version);
+      const exported = path.join(ws, `export-${version}`);
+      const run = await runCli(['export', 'odoo', '--odoo-version', String(version), '--out', exported], { cwd: ws });
+      expect(run.code, run.stderr).toBe(0);
+      const quantHeader = fs.readFileSync(path.join(exported, 'stock.quant.001.csv'), 'utf8').split('\n')[0]!.split(',');
+      const count = fs.readFileSync(path.join(r.out, `stock.quant-count-odoo${version}.csv`), 'utf8');
+      expect(count.split('\n')[0]!.split(',')).toEqual([...quantHeader.filter((c) => c !== 'accounting_date'), 'accounting_date']);
+      const rows = parse(count, { columns: true }) as Record<string, string>[];
+      expect(rows.length).toBeGreaterThan(0);
+      // Complete names: a bin is its parent's complete name / its name; a warehouse's stock is CODE/Stock.
+      const locations = new Set([...table(path.join(exported, 'stock.location.csv')).map((l) => `${l.location_id}/${l.name}`), ...table(path.join(exported, 'stock.warehouse.csv')).map((w) => `${w.code}/Stock`)]);
+      const products = new Set(table(path.join(exported, 'product.product.csv')).map((p) => p.id));
+      const lots = new Map(table(path.join(exported, 'stock.lot.csv')).map((l) => [l.id, l['product_id/id']]));
+      const quantPlaces = new Set(fs.readdirSync(exported).filter((f) => f.startsWith('stock.quant.')).flatMap((f) => table(path.join(exported, f)).map((q) => q.location_id)));
+      for (const row of rows) {
+        expect(locations, row.location_id).toContain(row.location_id);
+        expect(products, row['product_id/id']).toContain(row['product_id/id']);
+        if (row['lot_id/id']) expect(lots.get(row['lot_id/id']!), row['lot_id/id']).toBe(row['product_id/id']);
+      }
+      // The bins the adjustments name are ones the export also stocks (the same name, not only a look-alike).
+      expect(rows.some((row) => quantPlaces.has(row.location_id!))).toBe(true);
+      // Every adjustment is either in the file or reported with its reason.
+      const variances = table(path.join(r.out, 'count-variances.csv')).filter((v) => v.adjusted === 'yes');
+      const reported = r.close.split('\n').filter((l) => /^ {2}\S+ @ /.test(l));
+      expect(rows.length + reported.length).toBe(variances.length);
     }
   }, 120_000);
 

@@ -136,6 +136,7 @@ export function renderClose(r: CloseResult, out: Output): string {
     out.color.bold(`Closed count plan ${k.plan}: ${r.adjustments} adjustments for Odoo ${k.odooVersion}`),
     table(['class', 'planned', 'counted', 'accepted', 'IRA', 'recount rate', 'adjustments', 'gross value', 'net value'], [...CLASSES.map((c) => row(c, k.byClass[c])), row('all', k.overall)]),
     `waiting for a recount ${k.overall.pendingRecount}, not counted ${k.overall.notCounted}, unplanned counts kept ${k.unplannedCounts}${r.rounded ? `, ${r.rounded} counts rounded to the unit's precision` : ''}`,
+    ...(r.notImported.length ? [`not in the Odoo file (nothing the opening-stock export creates to refer to): ${r.notImported.length}`, ...r.notImported.map((n) => `  ${n.sku} @ ${n.location}${n.lot ? ` / ${n.lot}` : ''} counted ${n.counted}: ${n.reason}`)] : []),
     `files: ${Object.values(r.files).join(', ')}`,
   ].join('\n');
 }

@@ -21,6 +21,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { WorkspaceError } from '../errors.js';
 import { catalogueFor } from '../cleanse/cleanse.js';
+import { openingStockReferences } from '../export/refs.js';
 import { DecimalSum, compareDecimals, fromMicro, mulDecimals, subDecimals } from '../model/decimal.js';
 import { classifyVariance, toleranceFor } from '../reconcile/tolerance.js';
 import { writeCsv } from '../reports/csv.js';
@@ -29,7 +30,7 @@ import type { Db } from '../staging/database.js';
 import { decimalsOf } from '../uom/index.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
 import { compareNatural, compareText } from './calendar.js';
-import { odooImportFileName, odooQuantImport, type OdooVersion } from './odoo.js';
+import { odooImportFileName, odooQuantImport, type OdooVersion, type QuantCountRow } from './odoo.js';
 import { CLASSES, type AbcClass, type CountSettings } from './settings.js';
 import { currentPlan } from './state.js';
 
@@ -78,6 +79,17 @@ export interface CloseResult {
   readonly adjustments: number;
   /** Counts with more decimals than the version's unit precision, written rounded. */
   readonly rounded: number;
+  /** Adjustments left out of the Odoo file, each with why: it refers to nothing the opening-stock export creates. */
+  readonly notImported: readonly NotImported[];
+}
+
+export interface NotImported {
+  readonly sku: string;
+  readonly warehouse: string;
+  readonly location: string;
+  readonly lot: string;
+  readonly counted: string;
+  readonly reason: string;
 }
 
 export const VARIANCE_COLUMNS = ['sku', 'warehouse', 'location', 'lot', 'class', 'uom', 'counted_on', 'book_qty', 'counted_qty', 'qty_variance', 'unit_cost', 'value_impact', 'hit', 'counts', 'adjusted'] as const;
@@ -234,17 +246,61 @@ export async function closeCounts(db: Db, options: CloseOptions): Promise<CloseR
   };
   const decimals = unitDecimals(db, options.config, options.odooVersion);
   const adjustments = accepted.filter((a) => a.adjusted);
-  const odoo = odooQuantImport(
-    adjustments.map((a) => ({ location: a.root.location, sku: a.root.sku, lot: a.root.lot, counted: a.counted, countedOn: a.countedOn })),
-    (sku) => decimals.get(sku) ?? 6,
-  );
+  const { rows: quantRows, notImported } = referToOpeningStock(db, options, adjustments);
+  const odoo = odooQuantImport(quantRows, (sku) => decimals.get(sku) ?? 6);
   await writeCsv(files.odoo, odoo.columns, odoo.rows);
   const varianceRows = accepted.map((a) => [a.root.sku, a.root.warehouse, a.root.location, a.root.lot, a.root.class, a.root.uom ?? '', a.countedOn, a.book, a.counted, a.variance, a.root.unit_cost ?? '', a.value ?? '', a.hit ? 'hit' : 'miss', String(a.counts), a.adjusted ? 'yes' : 'no']);
   await writeCsv(files.variances, VARIANCE_COLUMNS, varianceRows);
   writeFileAtomic(files.kpiJson, `${JSON.stringify(kpis, null, 2)}\n`);
   writeFileAtomic(files.kpiWorkbook, await workbookBytes(kpiWorkbook(kpis, varianceRows, db, plan.id)));
   db.prepare("UPDATE count_plans SET status = 'closed', closed_run_id = (SELECT max(id) FROM runs) WHERE id = ?").run(plan.id);
-  return { kpis, files, adjustments: adjustments.length, rounded: odoo.rounded };
+  return { kpis, files, adjustments: adjustments.length, rounded: odoo.rounded, notImported };
+}
+
+/**
+ * The adjustments as rows that refer to the records of the opening-stock export, which
+ * Odoo holds when this file is imported. A line the export gives nothing to refer to
+ * cannot be imported and is reported instead: its product or location is not
+ * exported, its lot belongs to a product Odoo keeps without lots (the quant holds the
+ * stock of every lot, which one lot's count does not give), or its lot has no opening
+ * stock (a count of 0 of such a lot has nothing to adjust; more needs the lot first).
+ */
+function referToOpeningStock(db: Db, options: CloseOptions, adjustments: readonly AcceptedLine[]): { rows: QuantCountRow[]; notImported: NotImported[] } {
+  const rows: QuantCountRow[] = [];
+  const notImported: NotImported[] = [];
+  // The export's plan reads every staged line: not worth it for nothing to write.
+  if (adjustments.length === 0) return { rows, notImported };
+  const refs = openingStockReferences(db, { odooVersion: options.odooVersion, config: options.config });
+  for (const a of adjustments) {
+    const { sku, warehouse, location, loc_key: locKey, lot } = a.root;
+    const leaveOut = (reason: string): void => void notImported.push({ sku, warehouse, location, lot, counted: a.counted, reason });
+    const productRef = refs.product(sku);
+    if (productRef === undefined) {
+      leaveOut('the product is not in the opening-stock export');
+      continue;
+    }
+    // A place kept per warehouse has the warehouse as its location key (book.ts).
+    const place = refs.location(warehouse, locKey === warehouse.toUpperCase() ? '' : locKey, location);
+    if ('problem' in place) {
+      leaveOut(place.problem);
+      continue;
+    }
+    let lotRef = '';
+    if (lot !== '') {
+      const l = refs.lot(sku, lot);
+      if ('untracked' in l) {
+        leaveOut(`lot ${lot} of a product not tracked by lot: Odoo holds its stock without lots`);
+        continue;
+      }
+      if ('missing' in l) {
+        leaveOut(compareDecimals(a.counted, '0') === 0 ? `lot ${lot} has no opening stock in Odoo: nothing to set to 0` : `lot ${lot} has no opening stock, so the export creates no such lot: create it in Odoo, then count it`);
+        continue;
+      }
+      lotRef = l.ref;
+    }
+    rows.push({ locationRef: place.ref, sku, productRef, lotRef, counted: a.counted, countedOn: a.countedOn });
+  }
+  return { rows, notImported };
 }
 
 /** good / total with 4 decimals, rounded half up, exactly; 1 when there is nothing to measure. */

@@ -12,22 +12,29 @@
  * difference against the inventory-adjustment location. `accounting_date` (from
  * stock_account) dates the valuation entries on the day of the count.
  *
- * References by name: product_id by internal reference (product.product's
- * name_search tries default_code first), location_id by full path (stock.location
- * searches complete_name), lot_id by lot name. Sources: addons/stock/models/
- * stock_quant.py, addons/stock_account/models/stock_quant.py (17.0, 18.0, 19.0);
- * ../shared/reference/odoo-formats.md section 6.
+ * References: what the opening-stock export (`export odoo`) creates, the way its own
+ * stock.quant files write them, since this file is imported after those: location_id
+ * by the complete name of the export's location (`NORTH/Stock/D-04-03`, or the
+ * warehouse's `NORTH/Stock` for stock kept per warehouse), product_id/id and lot_id/id
+ * by the export's external ids (export/refs.ts works them out with the export's plan).
+ * Sources: addons/stock/models/stock_quant.py, addons/stock_account/models/
+ * stock_quant.py (17.0, 18.0, 19.0); ../shared/reference/odoo-formats.md section 6.
  */
+import { quantColumns } from '../export/headers.js';
 import { canonicalDecimal, toScaled, fromScaled } from '../model/decimal.js';
 
 export type OdooVersion = 17 | 18 | 19;
 
-export const ODOO_QUANT_COLUMNS = ['location_id', 'product_id', 'lot_id', 'inventory_quantity', 'accounting_date'] as const;
+/** The export's stock.quant columns in count mode (Apply stays a person's click), with the count day as accounting_date. */
+export const ODOO_QUANT_COLUMNS = quantColumns('count', true);
 
 export interface QuantCountRow {
-  readonly location: string;
+  /** Complete name of the export's location. */
+  readonly locationRef: string;
   readonly sku: string;
-  readonly lot: string;
+  /** External ids of the export's product and lot ('' for no lot). */
+  readonly productRef: string;
+  readonly lotRef: string;
   /** Counted quantity in the product's unit (its base unit), exact. */
   readonly counted: string;
   readonly countedOn: string;
@@ -46,7 +53,7 @@ export function odooQuantImport(rows: readonly QuantCountRow[], decimals: (sku: 
     const places = decimals(r.sku);
     const qty = roundHalfUp(r.counted, places);
     if (qty !== canonicalDecimal(r.counted)) rounded++;
-    return [r.location, r.sku, r.lot, qty, r.countedOn];
+    return [r.locationRef, r.productRef, r.lotRef, qty, r.countedOn];
   });
   return { columns: ODOO_QUANT_COLUMNS, rows: out, rounded };
 }

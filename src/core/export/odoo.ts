@@ -129,7 +129,7 @@ export async function exportOdoo(db: Db, options: ExportOdooOptions, run?: RunCo
  * input. SQLite allows the switch only before the connection has temporary tables
  * inside a transaction; where it cannot switch, the tables stay in memory.
  */
-function tempTablesOnDisk(db: Db): () => void {
+export function tempTablesOnDisk(db: Db): () => void {
   const before = db.pragma('temp_store', { simple: true }) as number;
   try {
     db.pragma('temp_store = FILE');

@@ -546,7 +546,7 @@ function unitPlanner(catalogue: Catalogue, version: OdooVersion) {
 const capitalise = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 
 /** Warehouses and locations from the location master; how a line's location maps onto them. */
-function locationPlanner(db: Db, settings: ExportSettings, findings: PreflightFinding[]) {
+export function locationPlanner(db: Db, settings: ExportSettings, findings: PreflightFinding[]) {
   const master = db
     .prepare(`SELECT ${LOC_KEY('location')} AS key, location, parent, warehouse, usage, barcode FROM locations WHERE location IS NOT NULL AND trim(location) <> '' ORDER BY id`)
     .all() as { key: string; location: string; parent: string | null; warehouse: string | null; usage: string | null; barcode: string | null }[];

@@ -190,10 +190,46 @@ describe('count close', () => {
     const out = path.join(ws.dir, 'out');
     const config = parseWorkspaceConfig({}, path.join(ws.dir, 'invsync.yaml'));
     const r = await recordedRun(ws.db, 'close', [], () => closeCounts(ws.db, { outDir: out, odooVersion: 17, config, settings: countSettings(undefined) }));
-    expect(fs.readFileSync(r.files.odoo, 'utf8')).toBe('location_id,product_id,lot_id,inventory_quantity,accounting_date\nW1/B-3,ZX,,2,2026-07-02\n');
+    expect(fs.readFileSync(r.files.odoo, 'utf8')).toBe('location_id,product_id/id,lot_id/id,inventory_quantity,accounting_date\nW1/Stock/B-3,invsync_product_ZX,,2,2026-07-02\n');
     expect(r.kpis.overall).toMatchObject({ accepted: 2, hits: 1, inventoryRecordAccuracy: '0.5', recounted: 1, recountRate: '0.5', adjustments: 1, grossAdjustmentValue: '6', netAdjustmentValue: '6' });
     expect(r.kpis.overall.planned).toBe(r.kpis.overall.accepted + r.kpis.overall.pendingRecount + r.kpis.overall.notCounted);
     expect(ws.db.prepare('SELECT status FROM count_plans').get()).toEqual({ status: 'closed' });
     await expect(recordedRun(ws.db, 'close', [], () => closeCounts(ws.db, { outDir: out, odooVersion: 17, config, settings: countSettings(undefined) }))).rejects.toThrow('no open count plan');
+  });
+});
+
+describe('count close against the opening-stock export', () => {
+  it("refers to the export's lots, and reports the lines the export gives nothing to refer to", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invsync-counts-lots-'));
+    const db = openDatabase(path.join(dir, 'invsync.db'), { create: true });
+    const config = parseWorkspaceConfig({}, path.join(dir, 'invsync.yaml'));
+    const write = (name: string, text: string): string => {
+      fs.writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+    const staged = {
+      items: 'sku,description,uom,unit_cost,tracking\nLX,Lotted,EA,1,lot\nUX,Untracked,EA,1,none\n',
+      locations: LOCATIONS,
+      // L2 is negative: the export leaves it out (export.exclude), so it creates no lot L2.
+      erp: 'sku,location,lot,qty\nLX,W1/B-1,L1,10\nLX,W1/B-1,L2,-3\nUX,W1/B-2,U1,5\n',
+    };
+    await recordedRun(db, 'load', [], async (run) => {
+      for (const [kind, text] of Object.entries(staged)) await loadFiles(db, { files: [write(`${kind}.csv`, text)], kind }, run);
+    });
+    cleanseWorkspace(db, { config });
+    plan(db);
+    const counted = 'sku,location,lot,qty\nLX,W1/B-1,L1,12\nLX,W1/B-1,L2,1\nUX,W1/B-2,U1,4\n';
+    for (const name of ['first.csv', 'recount.csv']) await recordedRun(db, 'ingest', [], (run) => ingestCounts(db, { files: [write(name, counted)], config, settings: countSettings(undefined) }, run));
+    const r = await recordedRun(db, 'close', [], () => closeCounts(db, { outDir: path.join(dir, 'out'), odooVersion: 18, config, settings: countSettings(undefined) }));
+    expect(r.adjustments).toBe(3);
+    expect(fs.readFileSync(r.files.odoo, 'utf8')).toMatch(/^location_id,product_id\/id,lot_id\/id,inventory_quantity,accounting_date\nW1\/Stock\/B-1,invsync_product_LX,invsync_lot_LX_-L1,12,\d{4}-\d{2}-\d{2}\n$/);
+    expect(r.notImported.map((n) => [n.sku, n.location, n.lot, n.counted])).toEqual([
+      ['LX', 'W1/B-1', 'L2', '1'],
+      ['UX', 'W1/B-2', 'U1', '4'],
+    ]);
+    expect(r.notImported[0]!.reason).toContain('the export creates no such lot');
+    expect(r.notImported[1]!.reason).toContain('not tracked by lot');
+    // The export's working tables are gone: the close leaves the connection as it found it.
+    expect(db.prepare("SELECT count(*) AS n FROM temp.sqlite_master WHERE name IN ('xl', 'op', 'xloc')").get()).toEqual({ n: 0 });
   });
 });
