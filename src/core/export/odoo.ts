@@ -19,7 +19,7 @@ import { CheckFailedError, UsageError, WorkspaceError } from '../errors.js';
 import { cleanseWorkspace } from '../cleanse/cleanse.js';
 import { cleanseIsStale } from '../reconcile/reconcile.js';
 import { DecimalSum, compareDecimals, fromMicro, fromScaled, negateDecimal, toScaled } from '../model/decimal.js';
-import { CsvWriter, writeCsv, type CsvValue } from '../reports/csv.js';
+import { csvField, writeCsv, type CsvValue } from '../reports/csv.js';
 import { writeFileAtomic } from '../reports/files.js';
 import type { RunContext } from '../staging/audit.js';
 import type { Db } from '../staging/database.js';
@@ -38,6 +38,7 @@ import {
   type OdooVersion,
 } from './headers.js';
 import { externalId } from './ids.js';
+import { LineBuffer, LineFile, fieldTable } from './lines.js';
 import { buildPlan, dropWorkTables, type ExportPlan, type PreflightFinding } from './plan.js';
 import { preflight } from './preflight.js';
 import { exportSettings } from './settings.js';
@@ -212,6 +213,7 @@ async function sha256Of(file: string): Promise<string> {
 
 /** Rounded millionths as a plain decimal (no exponent, no trailing zeros). */
 export function formatMicro(micro: number): string {
+  if (micro % 1_000_000 === 0) return String(micro / 1_000_000);
   const negative = micro < 0;
   const abs = negative ? -micro : micro;
   const int = Math.floor(abs / 1_000_000);
@@ -332,7 +334,7 @@ async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: s
   else fs.rmSync(lotFile);
 
   progress('opening stock');
-  const quantTotals = await writeQuants(db, plan, dir, costBySku);
+  const quantTotals = writeQuants(db, plan, dir, costBySku);
   files.push(...quantTotals.files);
 
   // Control totals per warehouse: quantity, value at the exported cost, GL value.
@@ -432,15 +434,21 @@ interface QuantTotals {
  * The opening stock in batches of at most `batchRows` lines; a location's lines stay
  * in one batch unless the location alone has more than a batch holds. Sums quantity
  * and value (quantity × the exported cost, exactly) per warehouse on the way.
+ *
+ * A line is put together from fields encoded once (the location per place, the
+ * product id per product: CSV-quoted where needed), the lot id and the quantity,
+ * straight into the file's buffer (lines.ts). The lines of a location are held back
+ * only until they no longer fit the batch (at most a batch of them), so that whether
+ * the location starts a new batch is known without counting the locations first.
  */
-async function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyMap<string, { cost: string }>): Promise<QuantTotals> {
+function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyMap<string, { cost: string }>): QuantTotals {
   const limit = plan.settings.batchRows;
   const digits = plan.settings.costDigits;
   const accountingDate = plan.settings.accountingDate;
   const columns = quantColumns(plan.settings.applyMode, accountingDate !== undefined);
-  const sizes = new Map((db.prepare('SELECT o.loc_id, count(*) AS n FROM op o WHERE o.rule IS NULL GROUP BY o.loc_id').raw(true).all() as [number, number][]).map(([id, n]) => [id, n]));
+  const lineEnd = fieldTable([accountingDate !== undefined ? `,${csvField(accountingDate)}\n` : '\n']);
   // Per product, by its index in plan.products (op's product_n): no text per row to look up.
-  const productIds = plan.products.map((p) => p.id);
+  const productFields = fieldTable(plan.products.map((p) => `,${csvField(p.id)},`));
   const skus = plan.products.map((p) => p.sku);
   // Cost in units of 10^-digits, as a double when exact.
   const costUnits = plan.products.map((p) => {
@@ -449,66 +457,96 @@ async function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: Rea
   });
   const byWarehouse: QuantTotals['byWarehouse'] = new Map();
   const files: ExportedFile[] = [];
-  let writer: CsvWriter | undefined;
+  let file: LineFile | undefined;
   let batch = 0;
-  const close = async (): Promise<void> => {
-    if (!writer) return;
-    await writer.close();
-    files.push({ file: path.basename(writer.file), model: 'stock.quant', rows: writer.rows, sha256: await sha256Of(writer.file) });
-    writer = undefined;
+  const close = (): void => {
+    if (!file) return;
+    const current = file;
+    file = undefined;
+    const sha256 = current.close();
+    files.push({ file: path.basename(current.file), model: 'stock.quant', rows: current.rows, sha256 });
   };
-  const open = async (): Promise<CsvWriter> => {
-    await close();
+  const open = (): LineFile => {
+    close();
     batch++;
-    writer = await CsvWriter.open(path.join(dir, `stock.quant.${String(batch).padStart(3, '0')}.csv`), columns);
-    return writer;
+    file = LineFile.open(path.join(dir, `stock.quant.${String(batch).padStart(3, '0')}.csv`), columns);
+    return file;
   };
-  const row: CsvValue[] = new Array<CsvValue>(columns.length);
-  if (accountingDate !== undefined) row[4] = accountingDate;
+  // The lines of the current location not written yet, while it may still fit the batch.
+  const held = new LineBuffer(64 * 1024);
+  let holding = false;
+  let room = 0;
+  const release = (): void => {
+    file!.buffer.append(held);
+    held.clear();
+    holding = false;
+  };
   let currentLoc = -1;
   let lastWarehouse: string | undefined;
   let totals = { lines: 0, micro: new ExactSum(), value: new ExactSum() };
   try {
     // op is stored in file order (place, product, lot): read by rowid, no sort.
-    const places = new Map((db.prepare('SELECT loc_id, ref, warehouse FROM xloc').raw(true).all() as [number, string, string][]).map(([id, ref, warehouse]) => [id, { ref, warehouse }]));
+    const placeRows = db.prepare('SELECT loc_id, ref, warehouse FROM xloc ORDER BY loc_id').raw(true).all() as [number, string | null, string][];
+    const placeFields = fieldTable(placeRows.map(([, ref]) => csvField(ref)));
+    const placeIndex = new Map(placeRows.map(([id], i) => [id, i]));
     const rows = db.prepare('SELECT loc_id, product_n, lot, rounded FROM op WHERE rule IS NULL ORDER BY rowid').raw(true);
-    let ref = '';
+    let place = 0;
+    const widest = placeFields.widest + productFields.widest + lineEnd.widest + 32;
     for (const r of rows.iterate() as IterableIterator<[number, number, string, number]>) {
       const [locId, n, lot, rounded] = r;
       if (locId !== currentLoc) {
+        // The previous location fitted the batch whole: its lines go there.
+        if (holding) release();
         currentLoc = locId;
-        const place = places.get(locId)!;
-        ref = place.ref;
-        const size = sizes.get(locId) ?? 0;
-        if (!writer || (writer.rows > 0 && writer.rows + size > limit)) await open();
-        if (place.warehouse !== lastWarehouse) {
-          lastWarehouse = place.warehouse;
-          let t = byWarehouse.get(place.warehouse);
-          if (!t) byWarehouse.set(place.warehouse, (t = { lines: 0, micro: new ExactSum(), value: new ExactSum() }));
+        place = placeIndex.get(locId)!;
+        const warehouse = placeRows[place]![2];
+        if (!file) open();
+        if (file!.rows > 0) {
+          holding = true;
+          room = limit - file!.rows;
+        }
+        if (warehouse !== lastWarehouse) {
+          lastWarehouse = warehouse;
+          let t = byWarehouse.get(warehouse);
+          if (!t) byWarehouse.set(warehouse, (t = { lines: 0, micro: new ExactSum(), value: new ExactSum() }));
           totals = t;
         }
       }
-      if (writer!.rows >= limit) await open();
       const cost = costUnits[n]!;
       totals.lines++;
       totals.micro.add(rounded);
       const value = rounded * cost;
       if (Number.isSafeInteger(value)) totals.value.add(value);
       else totals.value.addBig(BigInt(rounded) * BigInt(cost));
-      row[0] = ref;
-      row[1] = productIds[n];
-      row[2] = lot === '' ? '' : externalId.lot(skus[n]!, lot);
-      row[3] = formatMicro(rounded);
-      const pending = writer!.write(row);
-      if (pending) await pending;
+
+      if (!holding && file!.rows >= limit) open();
+      const out = holding ? held : file!.buffer;
+      const lotId = lot === '' ? '' : externalId.lot(skus[n]!, lot);
+      out.ensure(widest + lotId.length);
+      out.field(placeFields, place);
+      out.field(productFields, n);
+      out.ascii(lotId);
+      out.byte(COMMA);
+      if (rounded >= 0 && rounded % 1_000_000 === 0) out.digits(rounded / 1_000_000);
+      else out.ascii(formatMicro(rounded));
+      out.field(lineEnd, 0);
+      out.lines++;
+      if (holding && held.lines > room) {
+        // The location does not fit what is left of the batch: it starts the next one.
+        open();
+        release();
+      }
     }
-    await close();
+    if (holding) release();
+    close();
   } catch (err) {
-    await (writer as CsvWriter | undefined)?.abort();
+    (file as LineFile | undefined)?.abort();
     throw err;
   }
   return { files, byWarehouse };
 }
+
+const COMMA = 44;
 
 function manifestOf(plan: ExportPlan, written: Written) {
   const leftOut: Record<string, number> = {};
