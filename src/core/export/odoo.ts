@@ -249,6 +249,9 @@ export interface CostTieOut {
   readonly ties: boolean;
 }
 
+/** A plain decimal that is zero ("0", "-0.00"). */
+const ZERO = /^-?0*\.?0*$/;
+
 export function tieOut(plan: ExportPlan): CostTieOut {
   const gl = new DecimalSum();
   const valueAtGl = new DecimalSum();
@@ -266,7 +269,7 @@ export function tieOut(plan: ExportPlan): CostTieOut {
     gl.add(c.glValue);
     valueAtGl.add(c.value);
     residual.add(c.residual);
-    if (compareDecimals(c.residual ?? '0', '0') !== 0) residualProducts++;
+    if (c.residual !== null && !ZERO.test(c.residual)) residualProducts++;
   }
   for (const g of plan.glNotExported) {
     gl.add(g.value);
@@ -451,10 +454,7 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyM
   const productFields = fieldTable(plan.products.map((p) => `,${csvField(p.id)},`));
   const skus = plan.products.map((p) => p.sku);
   // Cost in units of 10^-digits, as a double when exact.
-  const costUnits = plan.products.map((p) => {
-    const scaled = toScaled(costBySku.get(p.sku)?.cost ?? '0');
-    return Number(scaled.units * 10n ** BigInt(digits - scaled.scale));
-  });
+  const costUnits = plan.products.map((p) => costInUnits(costBySku.get(p.sku)?.cost ?? '0', digits));
   const byWarehouse: QuantTotals['byWarehouse'] = new Map();
   const files: ExportedFile[] = [];
   let file: LineFile | undefined;
@@ -547,6 +547,18 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyM
 }
 
 const COMMA = 44;
+const PLAIN_COST = /^(-?)(\d{1,9})(?:\.(\d*))?$/;
+
+/** A cost (at most `digits` places) in units of 10^-digits; plain ones without BigInt. */
+function costInUnits(cost: string, digits: number): number {
+  const m = PLAIN_COST.exec(cost);
+  if (m && (m[3] ?? '').length <= digits) {
+    const units = Number(m[2]) * 10 ** digits + Number((m[3] ?? '').padEnd(digits, '0') || '0');
+    return m[1] ? -units : units;
+  }
+  const scaled = toScaled(cost);
+  return Number(scaled.units * 10n ** BigInt(digits - scaled.scale));
+}
 
 function manifestOf(plan: ExportPlan, written: Written) {
   const leftOut: Record<string, number> = {};
