@@ -18,6 +18,7 @@
  */
 import { catalogueFor } from '../cleanse/cleanse.js';
 import { DecimalSum, canonicalDecimal, fromMicro } from '../model/decimal.js';
+import { collectGarbage } from '../memory.js';
 import type { Db } from '../staging/database.js';
 import { parsePack, type Catalogue, type CatalogueUnit } from '../uom/index.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
@@ -218,6 +219,8 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
     });
   }
   const productBySku = new Map(products.map((p) => [p.sku, p]));
+  // The item rows are garbage now: collected before the lines are planned on top of them (memory.ts).
+  collectGarbage();
 
   // ---- opening stock lines (temporary tables), then warehouses and locations
   prepareLines(db);
