@@ -129,17 +129,21 @@ export async function exportOdoo(db: Db, options: ExportOdooOptions, run?: RunCo
  * The export's working tables hold a row per opening-stock line: on disk (the OS's
  * temporary folder) rather than in memory, so that memory does not grow with the
  * input. SQLite allows the switch only before the connection has temporary tables
- * inside a transaction; where it cannot switch, the tables stay in memory.
+ * inside a transaction; where it cannot switch, the tables stay in memory. The one
+ * big sort (the lines into file order) may use a second thread.
  */
 function tempTablesOnDisk(db: Db): () => void {
   const before = db.pragma('temp_store', { simple: true }) as number;
+  const threadsBefore = db.pragma('threads', { simple: true }) as number;
+  db.pragma('threads = 2');
   try {
     db.pragma('temp_store = FILE');
     db.pragma('temp.cache_size = -8192');
   } catch {
-    return () => undefined;
+    return () => void db.pragma(`threads = ${threadsBefore}`);
   }
   return () => {
+    db.pragma(`threads = ${threadsBefore}`);
     try {
       db.pragma(`temp_store = ${before}`);
     } catch {
