@@ -494,15 +494,15 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyM
   let lastWarehouse: string | undefined;
   let totals = { lines: 0, micro: new ExactSum(), value: new ExactSum() };
   try {
-    // op is stored in file order (place, product, lot): read by rowid, no sort.
     const placeRows = db.prepare('SELECT loc_id, ref, warehouse FROM xloc ORDER BY loc_id').raw(true).all() as [number, string | null, string][];
     const placeFields = fieldTable(placeRows.map(([, ref]) => csvField(ref)));
     const placeIndex = new Map(placeRows.map(([id], i) => [id, i]));
-    const rows = db.prepare('SELECT loc_id, product_n, lot, rounded FROM op WHERE rule IS NULL ORDER BY rowid').raw(true);
     let place = 0;
     const widest = placeFields.widest + productFields.widest + lineEnd.widest + 32;
-    for (const r of rows.iterate() as IterableIterator<[number, number, string, number]>) {
-      const [locId, n, lot, rounded] = r;
+    // op is in file order by rowid; a range of rowids at once (.all) costs less per row than a step per row.
+    const last = (db.prepare('SELECT max(rowid) FROM op').pluck().get() as number | null) ?? 0;
+    const range = db.prepare('SELECT loc_id, product_n, lot, rounded FROM op WHERE rowid > ? AND rowid <= ? AND rule IS NULL ORDER BY rowid').raw(true);
+    for (let from = 0; from < last; from += ROWS_AT_ONCE) for (const [locId, n, lot, rounded] of range.all(from, from + ROWS_AT_ONCE) as [number, number, string, number][]) {
       if (locId !== currentLoc) {
         // The previous location fitted the batch whole: its lines go there.
         if (holding) release();
@@ -556,6 +556,9 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyM
 }
 
 const COMMA = 44;
+/** Rows of op fetched at once. */
+const ROWS_AT_ONCE = 10_000;
+
 const PLAIN_COST = /^(-?)(\d{1,9})(?:\.(\d*))?$/;
 
 /** A cost (at most `digits` places) in units of 10^-digits; plain ones without BigInt. */
