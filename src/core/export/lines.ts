@@ -15,7 +15,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { WorkspaceError } from '../errors.js';
-import { csvLine, tempNameFor } from '../reports/csv.js';
+import { csvLine, tempNameFor, type CsvValue } from '../reports/csv.js';
 
 const FILE_BUFFER_BYTES = 1024 * 1024;
 /** A UTF-16 code unit is at most 3 bytes of UTF-8. */
@@ -50,7 +50,7 @@ export function fieldTable(fields: readonly string[]): FieldTable {
  * lines, at most a batch of them) or, for a file, is emptied into it when full.
  */
 export class LineBuffer {
-  bytes: Uint8Array;
+  bytes: Buffer;
   used = 0;
   lines = 0;
 
@@ -103,6 +103,11 @@ export class LineBuffer {
       out[--at] = 48 + (n % 10);
       n = Math.floor(n / 10);
     } while (n > 0);
+  }
+
+  /** Any text, as UTF-8 (room made beforehand: up to MAX_BYTES_PER_CHAR bytes a character). */
+  text(text: string): void {
+    this.used += this.bytes.write(text, this.used, 'utf8');
   }
 
   byte(b: number): void {
@@ -158,6 +163,14 @@ export class LineFile {
     return this.buffer.lines;
   }
 
+  /** Appends one row, CSV-quoted where needed. */
+  writeRow(values: readonly CsvValue[]): void {
+    const line = `${csvLine(values)}\n`;
+    this.buffer.ensure(line.length * MAX_BYTES_PER_CHAR);
+    this.buffer.text(line);
+    this.buffer.lines++;
+  }
+
   private put(bytes: Uint8Array): void {
     if (this.done) throw new Error(`${this.file} is closed`);
     this.hash.update(bytes);
@@ -195,5 +208,18 @@ export class LineFile {
       }
     }
     fs.rmSync(this.temp, { force: true });
+  }
+}
+
+/** Writes `rows` under a header row, whole or not at all; returns the rows written and the file's SHA-256. */
+export function writeRows(file: string, columns: readonly string[], rows: Iterable<readonly CsvValue[]>): { rows: number; sha256: string } {
+  const out = LineFile.open(file, columns);
+  try {
+    for (const row of rows) out.writeRow(row);
+    const sha256 = out.close();
+    return { rows: out.rows, sha256 };
+  } catch (err) {
+    out.abort();
+    throw err;
   }
 }

@@ -12,7 +12,6 @@
  * accepts LF and CRLF alike), rows in a fixed order: the same data gives the same
  * bytes.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CheckFailedError, UsageError, WorkspaceError } from '../errors.js';
@@ -20,7 +19,7 @@ import { cleanseWorkspace } from '../cleanse/cleanse.js';
 import { cleanseIsStale } from '../reconcile/reconcile.js';
 import { collectGarbage } from '../memory.js';
 import { DecimalSum, compareDecimals, fromMicro, fromScaled, negateDecimal, toScaled } from '../model/decimal.js';
-import { csvField, writeCsv, type CsvValue } from '../reports/csv.js';
+import { csvField, type CsvValue } from '../reports/csv.js';
 import { writeFileAtomic } from '../reports/files.js';
 import type { RunContext } from '../staging/audit.js';
 import type { Db } from '../staging/database.js';
@@ -39,7 +38,7 @@ import {
   type OdooVersion,
 } from './headers.js';
 import { externalId } from './ids.js';
-import { LineBuffer, LineFile, fieldTable } from './lines.js';
+import { LineBuffer, LineFile, fieldTable, writeRows } from './lines.js';
 import { buildPlan, dropWorkTables, type ExportPlan, type PreflightFinding } from './plan.js';
 import { preflight } from './preflight.js';
 import { exportSettings } from './settings.js';
@@ -166,7 +165,7 @@ async function planAndWrite(db: Db, options: ExportOdooOptions, settings: Return
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(stage, { recursive: true });
   try {
-    const written = await writeFiles(db, plan, stage, progress);
+    const written = writeFiles(db, plan, stage, progress);
     progress('manifest');
     const manifest = manifestOf(plan, written);
     writeFileAtomic(path.join(stage, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -211,12 +210,6 @@ function swapInto(stage: string, outDir: string): void {
     if (!fs.existsSync(outDir) && fs.existsSync(old)) fs.renameSync(old, outDir);
     throw new WorkspaceError(`cannot write ${outDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check that the folder is writable');
   }
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** Rounded millionths as a plain decimal (no exponent, no trailing zeros). */
@@ -297,24 +290,24 @@ export function tieOut(plan: ExportPlan): CostTieOut {
   };
 }
 
-async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string) => void): Promise<Written> {
+function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string) => void): Written {
   const version = plan.version;
   const files: ExportedFile[] = [];
   const reports: ExportedFile[] = [];
-  const put = async (list: ExportedFile[], file: string, model: string | undefined, columns: readonly string[], rows: Iterable<readonly CsvValue[]>): Promise<void> => {
+  const put = (list: ExportedFile[], file: string, model: string | undefined, columns: readonly string[], rows: Iterable<readonly CsvValue[]>): void => {
     const target = path.join(dir, file);
-    const { rows: n } = await writeCsv(target, columns, rows);
-    list.push({ file, ...(model ? { model } : {}), rows: n, sha256: await sha256Of(target) });
+    const { rows: n, sha256 } = writeRows(target, columns, rows);
+    list.push({ file, ...(model ? { model } : {}), rows: n, sha256 });
   };
   const costBySku = new Map(plan.costs.map((c) => [c.sku, c]));
 
   progress('units and categories');
-  if (version !== 19 && plan.uomCategories.length) await put(files, 'uom.category.csv', 'uom.category', UOM_CATEGORY_COLUMNS, plan.uomCategories.map((c) => [c.id, c.name]));
+  if (version !== 19 && plan.uomCategories.length) put(files, 'uom.category.csv', 'uom.category', UOM_CATEGORY_COLUMNS, plan.uomCategories.map((c) => [c.id, c.name]));
   if (plan.uoms.length) {
     const rows = plan.uoms.map((u) => (version === 19 ? [u.id, u.name, u.relativeFactor, u.relativeRef] : [u.id, u.name, u.categoryRef, u.uomType, u.factor, u.rounding]));
-    await put(files, 'uom.uom.csv', 'uom.uom', uomColumns(version), rows);
+    put(files, 'uom.uom.csv', 'uom.uom', uomColumns(version), rows);
   }
-  if (plan.categories.length) await put(files, 'product.category.csv', 'product.category', PRODUCT_CATEGORY_COLUMNS, plan.categories.map((c) => [c.id, c.name, c.parentRef]));
+  if (plan.categories.length) put(files, 'product.category.csv', 'product.category', PRODUCT_CATEGORY_COLUMNS, plan.categories.map((c) => [c.id, c.name, c.parentRef]));
 
   progress('products');
   const productRows = function* (): Generator<CsvValue[]> {
@@ -327,11 +320,11 @@ async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: s
       else yield [...head, 'consu', '1', p.uomRef, p.purchaseUomRef === p.uomRef ? '' : p.purchaseUomRef, ...tail];
     }
   };
-  await put(files, 'product.product.csv', 'product.product', productColumns(version), productRows());
+  put(files, 'product.product.csv', 'product.product', productColumns(version), productRows());
 
   progress('warehouses and locations');
-  await put(files, 'stock.warehouse.csv', 'stock.warehouse', WAREHOUSE_COLUMNS, plan.warehouses.map((w) => [w.id, w.name, w.code]));
-  if (plan.locations.length) await put(files, 'stock.location.csv', 'stock.location', LOCATION_COLUMNS, plan.locations.map((l) => [l.id, l.name, l.parentName, l.usage, l.barcode]));
+  put(files, 'stock.warehouse.csv', 'stock.warehouse', WAREHOUSE_COLUMNS, plan.warehouses.map((w) => [w.id, w.name, w.code]));
+  if (plan.locations.length) put(files, 'stock.location.csv', 'stock.location', LOCATION_COLUMNS, plan.locations.map((l) => [l.id, l.name, l.parentName, l.usage, l.barcode]));
 
   progress('lots and serial numbers');
   const lotRows = function* (): Generator<CsvValue[]> {
@@ -340,8 +333,8 @@ async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: s
     }
   };
   const lotFile = path.join(dir, 'stock.lot.csv');
-  const lots = await writeCsv(lotFile, LOT_COLUMNS, lotRows());
-  if (lots.rows > 0) files.push({ file: 'stock.lot.csv', model: 'stock.lot', rows: lots.rows, sha256: await sha256Of(lotFile) });
+  const lots = writeRows(lotFile, LOT_COLUMNS, lotRows());
+  if (lots.rows > 0) files.push({ file: 'stock.lot.csv', model: 'stock.lot', rows: lots.rows, sha256: lots.sha256 });
   else fs.rmSync(lotFile);
 
   progress('opening stock');
@@ -378,21 +371,22 @@ async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: s
   const entry = plan.settings.residualEntry;
   if (entry && costTieOut.residual_products > 0) {
     progress('residual journal entry');
-    await put(files, 'account.move.csv', 'account.move', MOVE_COLUMNS, residualEntryRows(plan, entry));
+    put(files, 'account.move.csv', 'account.move', MOVE_COLUMNS, residualEntryRows(plan, entry));
   }
 
   progress('reports');
-  await put(reports, 'costs.csv', undefined, REPORT_COLUMNS.costs, [
-    ...plan.costs.map((c) => [c.sku, c.qty, c.glValue, c.cost, c.value, c.residual, c.basis]),
-    ...plan.glNotExported.map((g) => [g.sku, '', g.value, '', '', g.value, 'gl_not_exported']),
-  ]);
-  await put(reports, 'rejects.csv', undefined, REPORT_COLUMNS.rejects, plan.rejects.map((r) => [r.file, r.record, r.rule, r.reason, r.sku, r.warehouse, r.location, r.lot, r.qty, r.source]));
+  const costRows = function* (): Generator<CsvValue[]> {
+    for (const c of plan.costs) yield [c.sku, c.qty, c.glValue, c.cost, c.value, c.residual, c.basis];
+    for (const g of plan.glNotExported) yield [g.sku, '', g.value, '', '', g.value, 'gl_not_exported'];
+  };
+  put(reports, 'costs.csv', undefined, REPORT_COLUMNS.costs, costRows());
+  put(reports, 'rejects.csv', undefined, REPORT_COLUMNS.rejects, plan.rejects.map((r) => [r.file, r.record, r.rule, r.reason, r.sku, r.warehouse, r.location, r.lot, r.qty, r.source]));
   const roundingRows = function* (): Generator<CsvValue[]> {
     for (const r of db.prepare('SELECT o.sku, o.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NULL AND o.rounded <> o.micro ORDER BY o.sku, o.warehouse, l.location, o.lot').iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
       yield [r.sku, r.warehouse, r.location, r.lot, formatMicro(r.micro), formatMicro(r.rounded), formatMicro(r.rounded - r.micro)];
     }
   };
-  await put(reports, 'rounding.csv', undefined, REPORT_COLUMNS.rounding, roundingRows());
+  put(reports, 'rounding.csv', undefined, REPORT_COLUMNS.rounding, roundingRows());
   return { files, reports, controlTotals, costTieOut };
 }
 

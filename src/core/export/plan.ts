@@ -216,7 +216,6 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
       stepMicro: base.stepMicro,
     });
   }
-  const productBySku = new Map(products.map((p) => [p.sku, p]));
   // The item rows are garbage now: collected before the lines are planned on top of them (memory.ts).
   collectGarbage();
 
@@ -351,7 +350,7 @@ FROM (
   const counts = db.prepare('SELECT sum(lot_dropped) AS dropped, sum(rule IS NULL AND rounded <> micro) AS rounded FROM op').get() as { dropped: number | null; rounded: number | null };
 
   // ---- costs
-  const { costs, glNotExported } = costPlan(db, products, productBySku, settings.costDigits);
+  const { costs, glNotExported } = costPlan(db, products, settings.costDigits);
 
   findings.sort((a, b) => cmp(a.file, b.file) || cmp(a.record, b.record) || cmp(a.rule, b.rule));
   return {
@@ -734,7 +733,7 @@ export function warehouseCodes(names: readonly string[], configured: Readonly<Re
 const ROWS_AT_ONCE = 10_000;
 
 /** Cost per product from the GL values (per SKU, every warehouse and account) and the opening quantity. */
-function costPlan(db: Db, products: readonly ProductRow[], bySku: ReadonlyMap<string, ProductRow>, digits: number): { costs: CostLine[]; glNotExported: { sku: string; value: string }[] } {
+function costPlan(db: Db, products: readonly ProductRow[], digits: number): { costs: CostLine[]; glNotExported: { sku: string; value: string }[] } {
   // A range of GL rows at once (.all costs less per row than a step per row).
   const glRange = db
     .prepare(
@@ -763,9 +762,11 @@ INSERT INTO xqty SELECT product_n, rounded FROM op WHERE rule IS NULL ON CONFLIC
     const p = products[n]!;
     const q = qty[n] ?? '0';
     const glValue = gl.get(p.sku)?.toString() ?? null;
+    gl.delete(p.sku);
     costs.push({ sku: p.sku, qty: q, glValue, ...productCost({ glValue, qty: q, masterCost: p.masterCost, digits }) });
   }
-  const glNotExported = [...gl].filter(([sku]) => !bySku.has(sku)).map(([sku, v]) => ({ sku, value: v.toString() })).sort((a, b) => cmp(a.sku, b.sku));
+  // What is left of the GL values belongs to no exported product.
+  const glNotExported = [...gl].map(([sku, v]) => ({ sku, value: v.toString() })).sort((a, b) => cmp(a.sku, b.sku));
   return { costs, glNotExported };
 }
 
