@@ -283,7 +283,6 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
     const location = masterLocation.get(r.loc_key) ?? r.loc_key;
     places.push({ warehouse: r.warehouse, loc_key: r.loc_key, location, resolved: resolve(r.warehouse, r.loc_key, location) });
   }
-  places.sort((a, b) => cmp(a.warehouse, b.warehouse) || cmp(a.loc_key, b.loc_key));
   const refs = [...new Set(places.map((p) => ('ref' in p.resolved ? p.resolved.ref : '')))].sort(cmp);
   const rank = new Map(refs.map((ref, i) => [ref, i]));
   const inFileOrder = places.map((p, i) => ({ p, i, ord: rank.get('ref' in p.resolved ? p.resolved.ref : '') ?? 0 })).sort((a, b) => a.ord - b.ord || a.i - b.i);
@@ -431,7 +430,7 @@ WHERE q.kind = '${kind}';`);
   }
 }
 
-/** A combination of place, side and usability the lines hold (few: a handful per location). */
+/** A combination of place, side and usability the lines hold (few: a handful per location), by warehouse and location key. */
 interface LineShape {
   readonly warehouse: string;
   readonly loc_key: string;
@@ -445,7 +444,8 @@ interface LineShape {
  * pass runs again only then).
  */
 function lineShape(db: Db): LineShape[] {
-  const read = (): LineShape[] => db.prepare('SELECT DISTINCT warehouse, loc_key, side, usable FROM xl').all() as LineShape[];
+  // Ordered by SQLite (bytes of UTF-8), as the places are numbered.
+  const read = (): LineShape[] => db.prepare('SELECT * FROM (SELECT DISTINCT warehouse, loc_key, side, usable FROM xl) ORDER BY 1, 2').all() as LineShape[];
   const shape = read();
   const spelling = new Map((db.prepare('SELECT key, warehouse FROM xwhn').all() as { key: string; warehouse: string }[]).map((r) => [r.key, r.warehouse]));
   const rename = db.prepare('UPDATE xl SET warehouse = ? WHERE warehouse = ?');
