@@ -12,14 +12,14 @@
  * accepts LF and CRLF alike), rows in a fixed order: the same data gives the same
  * bytes.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CheckFailedError, UsageError, WorkspaceError } from '../errors.js';
 import { cleanseWorkspace } from '../cleanse/cleanse.js';
 import { cleanseIsStale } from '../reconcile/reconcile.js';
+import { collectGarbage } from '../memory.js';
 import { DecimalSum, compareDecimals, fromMicro, fromScaled, negateDecimal, toScaled } from '../model/decimal.js';
-import { CsvWriter, writeCsv, type CsvValue } from '../reports/csv.js';
+import { csvField, type CsvValue } from '../reports/csv.js';
 import { writeFileAtomic } from '../reports/files.js';
 import type { RunContext } from '../staging/audit.js';
 import type { Db } from '../staging/database.js';
@@ -38,6 +38,7 @@ import {
   type OdooVersion,
 } from './headers.js';
 import { externalId } from './ids.js';
+import { LineBuffer, LineFile, fieldTable, writeRows } from './lines.js';
 import { buildPlan, dropWorkTables, type ExportPlan, type PreflightFinding } from './plan.js';
 import { preflight } from './preflight.js';
 import { exportSettings } from './settings.js';
@@ -127,17 +128,21 @@ export async function exportOdoo(db: Db, options: ExportOdooOptions, run?: RunCo
  * The export's working tables hold a row per opening-stock line: on disk (the OS's
  * temporary folder) rather than in memory, so that memory does not grow with the
  * input. SQLite allows the switch only before the connection has temporary tables
- * inside a transaction; where it cannot switch, the tables stay in memory.
+ * inside a transaction; where it cannot switch, the tables stay in memory. The one
+ * big sort (the lines into file order) may use a second thread.
  */
 export function tempTablesOnDisk(db: Db): () => void {
   const before = db.pragma('temp_store', { simple: true }) as number;
+  const threadsBefore = db.pragma('threads', { simple: true }) as number;
+  db.pragma('threads = 2');
   try {
     db.pragma('temp_store = FILE');
     db.pragma('temp.cache_size = -8192');
   } catch {
-    return () => undefined;
+    return () => void db.pragma(`threads = ${threadsBefore}`);
   }
   return () => {
+    db.pragma(`threads = ${threadsBefore}`);
     try {
       db.pragma(`temp_store = ${before}`);
     } catch {
@@ -149,6 +154,9 @@ export function tempTablesOnDisk(db: Db): () => void {
 async function planAndWrite(db: Db, options: ExportOdooOptions, settings: ReturnType<typeof exportSettings>, cleansedFirst: boolean, progress: (message: string) => void): Promise<ExportOdooResult> {
   const version = options.odooVersion;
   const plan = buildPlan(db, { odooVersion: version, config: options.config, settings });
+  // Planning leaves the garbage of 200,000 item rows and cost sums: collected before the
+  // files are written on top of it (memory.ts).
+  collectGarbage();
   if (plan.findings.length) throw new CheckFailedError(findingsMessage(plan.findings), 'fix the records listed (or list the rule under export.exclude in invsync.yaml where it allows it), then export again');
 
   const outDir = path.resolve(options.outDir);
@@ -157,7 +165,7 @@ async function planAndWrite(db: Db, options: ExportOdooOptions, settings: Return
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(stage, { recursive: true });
   try {
-    const written = await writeFiles(db, plan, stage, progress);
+    const written = writeFiles(db, plan, stage, progress);
     progress('manifest');
     const manifest = manifestOf(plan, written);
     writeFileAtomic(path.join(stage, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -204,14 +212,9 @@ function swapInto(stage: string, outDir: string): void {
   }
 }
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /** Rounded millionths as a plain decimal (no exponent, no trailing zeros). */
 export function formatMicro(micro: number): string {
+  if (micro % 1_000_000 === 0) return String(micro / 1_000_000);
   const negative = micro < 0;
   const abs = negative ? -micro : micro;
   const int = Math.floor(abs / 1_000_000);
@@ -247,6 +250,9 @@ export interface CostTieOut {
   readonly ties: boolean;
 }
 
+/** A plain decimal that is zero ("0", "-0.00"). */
+const ZERO = /^-?0*\.?0*$/;
+
 export function tieOut(plan: ExportPlan): CostTieOut {
   const gl = new DecimalSum();
   const valueAtGl = new DecimalSum();
@@ -264,7 +270,7 @@ export function tieOut(plan: ExportPlan): CostTieOut {
     gl.add(c.glValue);
     valueAtGl.add(c.value);
     residual.add(c.residual);
-    if (compareDecimals(c.residual ?? '0', '0') !== 0) residualProducts++;
+    if (c.residual !== null && !ZERO.test(c.residual)) residualProducts++;
   }
   for (const g of plan.glNotExported) {
     gl.add(g.value);
@@ -284,24 +290,24 @@ export function tieOut(plan: ExportPlan): CostTieOut {
   };
 }
 
-async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string) => void): Promise<Written> {
+function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string) => void): Written {
   const version = plan.version;
   const files: ExportedFile[] = [];
   const reports: ExportedFile[] = [];
-  const put = async (list: ExportedFile[], file: string, model: string | undefined, columns: readonly string[], rows: Iterable<readonly CsvValue[]>): Promise<void> => {
+  const put = (list: ExportedFile[], file: string, model: string | undefined, columns: readonly string[], rows: Iterable<readonly CsvValue[]>): void => {
     const target = path.join(dir, file);
-    const { rows: n } = await writeCsv(target, columns, rows);
-    list.push({ file, ...(model ? { model } : {}), rows: n, sha256: await sha256Of(target) });
+    const { rows: n, sha256 } = writeRows(target, columns, rows);
+    list.push({ file, ...(model ? { model } : {}), rows: n, sha256 });
   };
   const costBySku = new Map(plan.costs.map((c) => [c.sku, c]));
 
   progress('units and categories');
-  if (version !== 19 && plan.uomCategories.length) await put(files, 'uom.category.csv', 'uom.category', UOM_CATEGORY_COLUMNS, plan.uomCategories.map((c) => [c.id, c.name]));
+  if (version !== 19 && plan.uomCategories.length) put(files, 'uom.category.csv', 'uom.category', UOM_CATEGORY_COLUMNS, plan.uomCategories.map((c) => [c.id, c.name]));
   if (plan.uoms.length) {
     const rows = plan.uoms.map((u) => (version === 19 ? [u.id, u.name, u.relativeFactor, u.relativeRef] : [u.id, u.name, u.categoryRef, u.uomType, u.factor, u.rounding]));
-    await put(files, 'uom.uom.csv', 'uom.uom', uomColumns(version), rows);
+    put(files, 'uom.uom.csv', 'uom.uom', uomColumns(version), rows);
   }
-  if (plan.categories.length) await put(files, 'product.category.csv', 'product.category', PRODUCT_CATEGORY_COLUMNS, plan.categories.map((c) => [c.id, c.name, c.parentRef]));
+  if (plan.categories.length) put(files, 'product.category.csv', 'product.category', PRODUCT_CATEGORY_COLUMNS, plan.categories.map((c) => [c.id, c.name, c.parentRef]));
 
   progress('products');
   const productRows = function* (): Generator<CsvValue[]> {
@@ -314,11 +320,11 @@ async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: s
       else yield [...head, 'consu', '1', p.uomRef, p.purchaseUomRef === p.uomRef ? '' : p.purchaseUomRef, ...tail];
     }
   };
-  await put(files, 'product.product.csv', 'product.product', productColumns(version), productRows());
+  put(files, 'product.product.csv', 'product.product', productColumns(version), productRows());
 
   progress('warehouses and locations');
-  await put(files, 'stock.warehouse.csv', 'stock.warehouse', WAREHOUSE_COLUMNS, plan.warehouses.map((w) => [w.id, w.name, w.code]));
-  if (plan.locations.length) await put(files, 'stock.location.csv', 'stock.location', LOCATION_COLUMNS, plan.locations.map((l) => [l.id, l.name, l.parentName, l.usage, l.barcode]));
+  put(files, 'stock.warehouse.csv', 'stock.warehouse', WAREHOUSE_COLUMNS, plan.warehouses.map((w) => [w.id, w.name, w.code]));
+  if (plan.locations.length) put(files, 'stock.location.csv', 'stock.location', LOCATION_COLUMNS, plan.locations.map((l) => [l.id, l.name, l.parentName, l.usage, l.barcode]));
 
   progress('lots and serial numbers');
   const lotRows = function* (): Generator<CsvValue[]> {
@@ -327,12 +333,13 @@ async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: s
     }
   };
   const lotFile = path.join(dir, 'stock.lot.csv');
-  const lots = await writeCsv(lotFile, LOT_COLUMNS, lotRows());
-  if (lots.rows > 0) files.push({ file: 'stock.lot.csv', model: 'stock.lot', rows: lots.rows, sha256: await sha256Of(lotFile) });
+  const lots = writeRows(lotFile, LOT_COLUMNS, lotRows());
+  if (lots.rows > 0) files.push({ file: 'stock.lot.csv', model: 'stock.lot', rows: lots.rows, sha256: lots.sha256 });
   else fs.rmSync(lotFile);
 
   progress('opening stock');
-  const quantTotals = await writeQuants(db, plan, dir, costBySku);
+  const quantTotals = writeQuants(db, plan, dir, costBySku);
+  collectGarbage();
   files.push(...quantTotals.files);
 
   // Control totals per warehouse: quantity, value at the exported cost, GL value.
@@ -364,21 +371,22 @@ async function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: s
   const entry = plan.settings.residualEntry;
   if (entry && costTieOut.residual_products > 0) {
     progress('residual journal entry');
-    await put(files, 'account.move.csv', 'account.move', MOVE_COLUMNS, residualEntryRows(plan, entry));
+    put(files, 'account.move.csv', 'account.move', MOVE_COLUMNS, residualEntryRows(plan, entry));
   }
 
   progress('reports');
-  await put(reports, 'costs.csv', undefined, REPORT_COLUMNS.costs, [
-    ...plan.costs.map((c) => [c.sku, c.qty, c.glValue, c.cost, c.value, c.residual, c.basis]),
-    ...plan.glNotExported.map((g) => [g.sku, '', g.value, '', '', g.value, 'gl_not_exported']),
-  ]);
-  await put(reports, 'rejects.csv', undefined, REPORT_COLUMNS.rejects, plan.rejects.map((r) => [r.file, r.record, r.rule, r.reason, r.sku, r.warehouse, r.location, r.lot, r.qty, r.source]));
+  const costRows = function* (): Generator<CsvValue[]> {
+    for (const c of plan.costs) yield [c.sku, c.qty, c.glValue, c.cost, c.value, c.residual, c.basis];
+    for (const g of plan.glNotExported) yield [g.sku, '', g.value, '', '', g.value, 'gl_not_exported'];
+  };
+  put(reports, 'costs.csv', undefined, REPORT_COLUMNS.costs, costRows());
+  put(reports, 'rejects.csv', undefined, REPORT_COLUMNS.rejects, plan.rejects.map((r) => [r.file, r.record, r.rule, r.reason, r.sku, r.warehouse, r.location, r.lot, r.qty, r.source]));
   const roundingRows = function* (): Generator<CsvValue[]> {
     for (const r of db.prepare('SELECT o.sku, o.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NULL AND o.rounded <> o.micro ORDER BY o.sku, o.warehouse, l.location, o.lot').iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
       yield [r.sku, r.warehouse, r.location, r.lot, formatMicro(r.micro), formatMicro(r.rounded), formatMicro(r.rounded - r.micro)];
     }
   };
-  await put(reports, 'rounding.csv', undefined, REPORT_COLUMNS.rounding, roundingRows());
+  put(reports, 'rounding.csv', undefined, REPORT_COLUMNS.rounding, roundingRows());
   return { files, reports, controlTotals, costTieOut };
 }
 
@@ -432,82 +440,130 @@ interface QuantTotals {
  * The opening stock in batches of at most `batchRows` lines; a location's lines stay
  * in one batch unless the location alone has more than a batch holds. Sums quantity
  * and value (quantity × the exported cost, exactly) per warehouse on the way.
+ *
+ * A line is put together from fields encoded once (the location per place, the
+ * product id per product: CSV-quoted where needed), the lot id and the quantity,
+ * straight into the file's buffer (lines.ts). The lines of a location are held back
+ * only until they no longer fit the batch (at most a batch of them), so that whether
+ * the location starts a new batch is known without counting the locations first.
  */
-async function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyMap<string, { cost: string }>): Promise<QuantTotals> {
+function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyMap<string, { cost: string }>): QuantTotals {
   const limit = plan.settings.batchRows;
   const digits = plan.settings.costDigits;
   const accountingDate = plan.settings.accountingDate;
   const columns = quantColumns(plan.settings.applyMode, accountingDate !== undefined);
-  const sizes = new Map((db.prepare('SELECT o.loc_id, count(*) AS n FROM op o WHERE o.rule IS NULL GROUP BY o.loc_id').raw(true).all() as [number, number][]).map(([id, n]) => [id, n]));
+  const lineEnd = fieldTable([accountingDate !== undefined ? `,${csvField(accountingDate)}\n` : '\n']);
   // Per product, by its index in plan.products (op's product_n): no text per row to look up.
-  const productIds = plan.products.map((p) => p.id);
+  const productFields = fieldTable(plan.products.map((p) => `,${csvField(p.id)},`));
   const skus = plan.products.map((p) => p.sku);
   // Cost in units of 10^-digits, as a double when exact.
-  const costUnits = plan.products.map((p) => {
-    const scaled = toScaled(costBySku.get(p.sku)?.cost ?? '0');
-    return Number(scaled.units * 10n ** BigInt(digits - scaled.scale));
-  });
+  const costUnits = plan.products.map((p) => costInUnits(costBySku.get(p.sku)?.cost ?? '0', digits));
   const byWarehouse: QuantTotals['byWarehouse'] = new Map();
   const files: ExportedFile[] = [];
-  let writer: CsvWriter | undefined;
+  let file: LineFile | undefined;
   let batch = 0;
-  const close = async (): Promise<void> => {
-    if (!writer) return;
-    await writer.close();
-    files.push({ file: path.basename(writer.file), model: 'stock.quant', rows: writer.rows, sha256: await sha256Of(writer.file) });
-    writer = undefined;
+  const close = (): void => {
+    if (!file) return;
+    const current = file;
+    file = undefined;
+    const sha256 = current.close();
+    files.push({ file: path.basename(current.file), model: 'stock.quant', rows: current.rows, sha256 });
   };
-  const open = async (): Promise<CsvWriter> => {
-    await close();
+  const open = (): LineFile => {
+    close();
     batch++;
-    writer = await CsvWriter.open(path.join(dir, `stock.quant.${String(batch).padStart(3, '0')}.csv`), columns);
-    return writer;
+    file = LineFile.open(path.join(dir, `stock.quant.${String(batch).padStart(3, '0')}.csv`), columns);
+    return file;
   };
-  const row: CsvValue[] = new Array<CsvValue>(columns.length);
-  if (accountingDate !== undefined) row[4] = accountingDate;
+  // The lines of the current location not written yet, while it may still fit the batch.
+  const held = new LineBuffer(64 * 1024);
+  let holding = false;
+  let room = 0;
+  const release = (): void => {
+    file!.buffer.append(held);
+    held.clear();
+    holding = false;
+  };
   let currentLoc = -1;
   let lastWarehouse: string | undefined;
   let totals = { lines: 0, micro: new ExactSum(), value: new ExactSum() };
   try {
-    // op is stored in file order (place, product, lot): read by rowid, no sort.
-    const places = new Map((db.prepare('SELECT loc_id, ref, warehouse FROM xloc').raw(true).all() as [number, string, string][]).map(([id, ref, warehouse]) => [id, { ref, warehouse }]));
-    const rows = db.prepare('SELECT loc_id, product_n, lot, rounded FROM op WHERE rule IS NULL ORDER BY rowid').raw(true);
-    let ref = '';
-    for (const r of rows.iterate() as IterableIterator<[number, number, string, number]>) {
-      const [locId, n, lot, rounded] = r;
+    const placeRows = db.prepare('SELECT loc_id, ref, warehouse FROM xloc ORDER BY loc_id').raw(true).all() as [number, string | null, string][];
+    const placeFields = fieldTable(placeRows.map(([, ref]) => csvField(ref)));
+    const placeIndex = new Map(placeRows.map(([id], i) => [id, i]));
+    let place = 0;
+    const widest = placeFields.widest + productFields.widest + lineEnd.widest + 32;
+    // op is in file order by rowid; a range of rowids at once (.all) costs less per row than a step per row.
+    const last = (db.prepare('SELECT max(rowid) FROM op').pluck().get() as number | null) ?? 0;
+    const range = db.prepare('SELECT loc_id, product_n, lot, rounded FROM op WHERE rowid > ? AND rowid <= ? AND rule IS NULL ORDER BY rowid').raw(true);
+    for (let from = 0; from < last; from += ROWS_AT_ONCE) for (const [locId, n, lot, rounded] of range.all(from, from + ROWS_AT_ONCE) as [number, number, string, number][]) {
       if (locId !== currentLoc) {
+        // The previous location fitted the batch whole: its lines go there.
+        if (holding) release();
         currentLoc = locId;
-        const place = places.get(locId)!;
-        ref = place.ref;
-        const size = sizes.get(locId) ?? 0;
-        if (!writer || (writer.rows > 0 && writer.rows + size > limit)) await open();
-        if (place.warehouse !== lastWarehouse) {
-          lastWarehouse = place.warehouse;
-          let t = byWarehouse.get(place.warehouse);
-          if (!t) byWarehouse.set(place.warehouse, (t = { lines: 0, micro: new ExactSum(), value: new ExactSum() }));
+        place = placeIndex.get(locId)!;
+        const warehouse = placeRows[place]![2];
+        if (!file) open();
+        if (file!.rows > 0) {
+          holding = true;
+          room = limit - file!.rows;
+        }
+        if (warehouse !== lastWarehouse) {
+          lastWarehouse = warehouse;
+          let t = byWarehouse.get(warehouse);
+          if (!t) byWarehouse.set(warehouse, (t = { lines: 0, micro: new ExactSum(), value: new ExactSum() }));
           totals = t;
         }
       }
-      if (writer!.rows >= limit) await open();
       const cost = costUnits[n]!;
       totals.lines++;
       totals.micro.add(rounded);
       const value = rounded * cost;
       if (Number.isSafeInteger(value)) totals.value.add(value);
       else totals.value.addBig(BigInt(rounded) * BigInt(cost));
-      row[0] = ref;
-      row[1] = productIds[n];
-      row[2] = lot === '' ? '' : externalId.lot(skus[n]!, lot);
-      row[3] = formatMicro(rounded);
-      const pending = writer!.write(row);
-      if (pending) await pending;
+
+      if (!holding && file!.rows >= limit) open();
+      const out = holding ? held : file!.buffer;
+      const lotId = lot === '' ? '' : externalId.lot(skus[n]!, lot);
+      out.ensure(widest + lotId.length);
+      out.field(placeFields, place);
+      out.field(productFields, n);
+      out.ascii(lotId);
+      out.byte(COMMA);
+      if (rounded >= 0 && rounded % 1_000_000 === 0) out.digits(rounded / 1_000_000);
+      else out.ascii(formatMicro(rounded));
+      out.field(lineEnd, 0);
+      out.lines++;
+      if (holding && held.lines > room) {
+        // The location does not fit what is left of the batch: it starts the next one.
+        open();
+        release();
+      }
     }
-    await close();
+    if (holding) release();
+    close();
   } catch (err) {
-    await (writer as CsvWriter | undefined)?.abort();
+    (file as LineFile | undefined)?.abort();
     throw err;
   }
   return { files, byWarehouse };
+}
+
+const COMMA = 44;
+/** Rows of op fetched at once. */
+const ROWS_AT_ONCE = 10_000;
+
+const PLAIN_COST = /^(-?)(\d{1,9})(?:\.(\d*))?$/;
+
+/** A cost (at most `digits` places) in units of 10^-digits; plain ones without BigInt. */
+function costInUnits(cost: string, digits: number): number {
+  const m = PLAIN_COST.exec(cost);
+  if (m && (m[3] ?? '').length <= digits) {
+    const units = Number(m[2]) * 10 ** digits + Number((m[3] ?? '').padEnd(digits, '0') || '0');
+    return m[1] ? -units : units;
+  }
+  const scaled = toScaled(cost);
+  return Number(scaled.units * 10n ** BigInt(digits - scaled.scale));
 }
 
 function manifestOf(plan: ExportPlan, written: Written) {

@@ -18,6 +18,7 @@
  */
 import { catalogueFor } from '../cleanse/cleanse.js';
 import { DecimalSum, canonicalDecimal, fromMicro } from '../model/decimal.js';
+import { collectGarbage } from '../memory.js';
 import type { Db } from '../staging/database.js';
 import { parsePack, type Catalogue, type CatalogueUnit } from '../uom/index.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
@@ -112,6 +113,8 @@ export interface ExportPlan {
   readonly products: readonly ProductRow[];
   readonly warehouses: readonly WarehouseRow[];
   readonly locations: readonly LocationRow[];
+  /** How a place of the book maps onto the Odoo locations (count close refers to them too). */
+  readonly resolveLocation: LocationPlanner['resolve'];
   readonly costs: readonly CostLine[];
   /** GL values of SKUs that are not exported (unmapped, in review): all residual. */
   readonly glNotExported: readonly { readonly sku: string; readonly value: string }[];
@@ -152,9 +155,7 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
   const units = unitPlanner(catalogue, version);
 
   // ---- products, units, categories
-  const items = db
-    .prepare('SELECT sku, description, uom, uom_key, purchase_uom, pack_size, category, unit_cost, barcode, barcode_status, tracking FROM items_clean ORDER BY sku')
-    .iterate() as IterableIterator<{ sku: string; description: string | null; uom: string | null; uom_key: string | null; purchase_uom: string | null; pack_size: string | null; category: string | null; unit_cost: string | null; barcode: string | null; barcode_status: string | null; tracking: string | null }>;
+  const items = itemsBySku(db);
   const categories = new Map<string, { id: string; name: string; parentRef: string }>();
   const categoryRefs = new Map<string, string>();
   const categoryRef = (path: string): string => {
@@ -217,18 +218,28 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
       stepMicro: base.stepMicro,
     });
   }
-  const productBySku = new Map(products.map((p) => [p.sku, p]));
+  // The item rows are garbage now: collected before the lines are planned on top of them (memory.ts).
+  collectGarbage();
 
   // ---- opening stock lines (temporary tables), then warehouses and locations
   prepareLines(db);
-  const { warehouses, locations, resolve } = locationPlanner(db, settings, findings);
+  // One pass over the lines for everything the plan needs to know about their shape:
+  // the places stock sits (warehouse × location key) with the sides and usability seen
+  // there. DISTINCT keeps a small index of those combinations instead of sorting the lines.
+  const shape = lineShape(db);
+  const { warehouses, locations, resolve } = locationPlanner(db, settings, findings, shape);
   const linesRead = (db.prepare('SELECT count(*) AS n FROM xl').get() as { n: number }).n;
-  const selected = selectOpening(db, settings.openingStock);
-  const superseded = db.prepare(`SELECT count(*) AS n, sum(x.micro) AS micro FROM xl x JOIN xwh w ON w.warehouse = x.warehouse WHERE x.side = w.book AND NOT (${selected})`).safeIntegers(true).get() as { n: bigint; micro: bigint | null };
+  const opening = selectOpening(db, settings.openingStock, shape);
+  const selected = opening.condition;
+  // Only counts can supersede the book: without any, no line needs looking at.
+  const superseded = opening.anyCounted || settings.openingStock === 'counts'
+    ? (db.prepare(`SELECT count(*) AS n, sum(x.micro) AS micro FROM xl x JOIN xwh w ON w.warehouse = x.warehouse WHERE x.side = w.book AND NOT (${selected})`).safeIntegers(true).get() as { n: bigint; micro: bigint | null })
+    : { n: 0n, micro: 0n };
 
   // Unusable lines in scope: rejected (or findings), with the line as staged.
   const kindOf: Record<string, string> = { P: 'counts', E: 'erp', W: 'wms' };
-  const unusable = (db.prepare(`SELECT x.side, x.row_id, x.warehouse FROM xl x JOIN xwh w ON w.warehouse = x.warehouse WHERE NOT x.usable AND (${selected})`).raw(true).all() as [string, number, string][]).map(([side, rowId, warehouse]) => {
+  const unusableRows = shape.some((r) => !r.usable) ? (db.prepare(`SELECT x.side, x.row_id, x.warehouse FROM xl x JOIN xwh w ON w.warehouse = x.warehouse WHERE NOT x.usable AND (${selected})`).raw(true).all() as [string, number, string][]) : [];
+  const unusable = unusableRows.map(([side, rowId, warehouse]) => {
     const kind = kindOf[side]!;
     const r = db
       .prepare(`SELECT coalesce(q.sku, q.spelling, '') AS sku, coalesce(t.location, '') AS location, coalesce(t.lot, '') AS lot, q.qty, q.reason, q.status FROM quantities q JOIN ${kind} t ON t.id = q.row_id WHERE q.kind = ? AND q.row_id = ?`)
@@ -245,26 +256,47 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
 
   // n: the product's index in `products`, so that the writer looks products up by number, not by text.
   db.exec('DROP TABLE IF EXISTS temp.xsku; CREATE TEMP TABLE xsku (sku TEXT PRIMARY KEY, tracking TEXT NOT NULL, step INTEGER NOT NULL, n INTEGER NOT NULL) WITHOUT ROWID;');
+  // Many rows per statement: a statement per product costs more than the insert itself.
+  const SKUS_AT_ONCE = 250;
+  const insertSkus = db.prepare(`INSERT INTO xsku VALUES ${new Array(SKUS_AT_ONCE).fill('(?, ?, ?, ?)').join(', ')}`);
   const insertSku = db.prepare('INSERT INTO xsku VALUES (?, ?, ?, ?)');
-  products.forEach((p, n) => insertSku.run(p.sku, p.tracking, p.stepMicro, n));
+  const values: (string | number)[] = [];
+  for (let n = 0; n < products.length; n++) {
+    const p = products[n]!;
+    values.push(p.sku, p.tracking, p.stepMicro, n);
+    if (values.length === SKUS_AT_ONCE * 4) {
+      insertSkus.run(values);
+      values.length = 0;
+    }
+  }
+  for (let i = 0; i < values.length; i += 4) insertSku.run(values.slice(i, i + 4));
 
-  // Each place stock sits, resolved once: its Odoo complete name (or why it has none), and its rank in file order.
-  db.exec('DROP TABLE IF EXISTS temp.xloc; CREATE TEMP TABLE xloc (loc_id INTEGER PRIMARY KEY, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, location TEXT NOT NULL, ref TEXT, problem TEXT, ord INTEGER, UNIQUE (warehouse, loc_key));');
-  const places = (db.prepare('SELECT d.warehouse, d.loc_key, coalesce(m.location, d.loc_key) AS location FROM (SELECT DISTINCT warehouse, loc_key FROM xl) d LEFT JOIN xlocm m ON m.key = d.loc_key ORDER BY 1, 2').all() as { warehouse: string; loc_key: string; location: string }[]).map((r) => ({
-    ...r,
-    resolved: resolve(r.warehouse, r.loc_key, r.location),
-  }));
+  // Each place stock sits, resolved once: its Odoo complete name (or why it has none).
+  // loc_id numbers the places in file order (complete name, then warehouse and location
+  // key), so that sorting the lines by loc_id puts them in file order; the table is keyed
+  // by what a line names, so that a line finds its place in one look-up.
+  const masterLocation = new Map((db.prepare('SELECT key, location FROM xlocm').raw(true).all() as [string, string | null][]).map(([key, location]) => [key, location]));
+  const seenPlaces = new Set<string>();
+  const places: { warehouse: string; loc_key: string; location: string; resolved: { ref: string } | { problem: string } }[] = [];
+  for (const r of shape) {
+    const id = `${r.warehouse}\u0000${r.loc_key}`;
+    if (seenPlaces.has(id)) continue;
+    seenPlaces.add(id);
+    const location = masterLocation.get(r.loc_key) ?? r.loc_key;
+    places.push({ warehouse: r.warehouse, loc_key: r.loc_key, location, resolved: resolve(r.warehouse, r.loc_key, location) });
+  }
   const refs = [...new Set(places.map((p) => ('ref' in p.resolved ? p.resolved.ref : '')))].sort(cmp);
   const rank = new Map(refs.map((ref, i) => [ref, i]));
-  const insertLoc = db.prepare('INSERT INTO xloc (warehouse, loc_key, location, ref, problem, ord) VALUES (?, ?, ?, ?, ?, ?)');
-  for (const p of places) {
-    const ref = 'ref' in p.resolved ? p.resolved.ref : null;
-    insertLoc.run(p.warehouse, p.loc_key, p.location, ref, 'problem' in p.resolved ? p.resolved.problem : null, rank.get(ref ?? '') ?? 0);
-  }
+  const inFileOrder = places.map((p, i) => ({ p, i, ord: rank.get('ref' in p.resolved ? p.resolved.ref : '') ?? 0 })).sort((a, b) => a.ord - b.ord || a.i - b.i);
+  db.exec('DROP TABLE IF EXISTS temp.xloc; CREATE TEMP TABLE xloc (warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, loc_id INTEGER NOT NULL UNIQUE, location TEXT NOT NULL, ref TEXT, problem TEXT, PRIMARY KEY (warehouse, loc_key)) WITHOUT ROWID;');
+  const insertLoc = db.prepare('INSERT INTO xloc (warehouse, loc_key, loc_id, location, ref, problem) VALUES (?, ?, ?, ?, ?, ?)');
+  inFileOrder.forEach(({ p }, locId) => insertLoc.run(p.warehouse, p.loc_key, locId, p.location, 'ref' in p.resolved ? p.resolved.ref : null, 'problem' in p.resolved ? p.resolved.problem : null));
 
   // One row per product × place × lot, in the order of the load files (place, product, lot), so
   // that the writer streams it by rowid without sorting again; rule says why a row is not
-  // written (NULL: it is written).
+  // written (NULL: it is written). A zero balance is written (a count of 0 is a valid count)
+  // unless export.exclude lists `zero`.
+  const zeroRule = settings.exclude.has('zero') ? "'zero_stock'" : 'NULL';
   db.exec(`
 DROP TABLE IF EXISTS temp.op;
 CREATE TEMP TABLE op AS
@@ -273,7 +305,7 @@ SELECT sku, product_n, warehouse, loc_id, lot, micro, rounded, source, lot_dropp
     WHEN tracking IS NULL THEN 'product_unresolved'
     WHEN unresolved THEN 'location_unresolved'
     WHEN rounded < 0 THEN 'negative_stock'
-    WHEN rounded = 0 THEN 'zero_stock'
+    WHEN rounded = 0 THEN ${zeroRule}
     WHEN tracking IN ('lot', 'serial') AND lot = '' THEN 'lot_missing'
     WHEN tracking = 'serial' AND rounded <> 1000000 THEN 'serial_qty_not_1'
   END AS rule
@@ -288,10 +320,11 @@ FROM (
   JOIN xloc l ON l.warehouse = x.warehouse AND l.loc_key = x.loc_key
   LEFT JOIN xsku s ON s.sku = x.sku
   WHERE x.usable AND (${selected})
-  GROUP BY l.ord, l.loc_id, x.sku, 4
-);
-UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND tracking = 'serial' AND (sku, lot) IN (SELECT sku, lot FROM op WHERE tracking = 'serial' AND lot <> '' AND rounded > 0 GROUP BY sku, lot HAVING count(*) > 1);
-`);
+  GROUP BY l.loc_id, x.sku, 4
+);`);
+  if (products.some((p) => p.tracking === 'serial')) {
+    db.exec("UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND tracking = 'serial' AND rounded <> 0 AND (sku, lot) IN (SELECT sku, lot FROM op WHERE tracking = 'serial' AND lot <> '' AND rounded > 0 GROUP BY sku, lot HAVING count(*) > 1);");
+  }
   const excludedRules = new Map<string, boolean>([
     ['negative_stock', settings.exclude.has('negative')],
     ['zero_stock', settings.exclude.has('zero')],
@@ -314,13 +347,11 @@ UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND tracking = 'seria
     if (excludedRules.get(r.rule)) rejects.push({ file: QUANT_FILE, record, rule: r.rule, reason: message, sku: r.sku, warehouse: r.warehouse, location: r.location, lot: r.lot, qty, source: r.source });
     else if (r.rule !== 'zero_stock') findings.push({ file: QUANT_FILE, record, rule: r.rule, message });
   }
-  // A zero line that is not excluded is written (a count of 0 is a valid count).
-  db.exec(`UPDATE op SET rule = NULL WHERE rule = 'zero_stock' AND ${settings.exclude.has('zero') ? '0' : '1'}`);
 
   const counts = db.prepare('SELECT sum(lot_dropped) AS dropped, sum(rule IS NULL AND rounded <> micro) AS rounded FROM op').get() as { dropped: number | null; rounded: number | null };
 
   // ---- costs
-  const { costs, glNotExported } = costPlan(db, productBySku, settings.costDigits);
+  const { costs, glNotExported } = costPlan(db, products, settings.costDigits);
 
   findings.sort((a, b) => cmp(a.file, b.file) || cmp(a.record, b.record) || cmp(a.rule, b.rule));
   return {
@@ -332,6 +363,7 @@ UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND tracking = 'seria
     products,
     warehouses,
     locations,
+    resolveLocation: resolve,
     costs,
     glNotExported,
     findings,
@@ -345,6 +377,40 @@ UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND tracking = 'seria
       barcodes_left_out: barcodesLeftOut,
     },
   };
+}
+
+interface ItemRow {
+  sku: string;
+  description: string | null;
+  uom: string | null;
+  uom_key: string | null;
+  purchase_uom: string | null;
+  pack_size: string | null;
+  category: string | null;
+  unit_cost: string | null;
+  barcode: string | null;
+  barcode_status: string | null;
+  tracking: string | null;
+}
+
+/**
+ * The cleansed items in SKU order, a few thousand at once (.all costs less per row
+ * than a step per row, and rows as arrays less than rows as objects).
+ */
+function* itemsBySku(db: Db): Generator<ItemRow> {
+  const COLUMNS = 'sku, description, uom, uom_key, purchase_uom, pack_size, category, unit_cost, barcode, barcode_status, tracking';
+  const AT_ONCE = 5000;
+  type Raw = [string, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null];
+  const item = (r: Raw): ItemRow => ({ sku: r[0], description: r[1], uom: r[2], uom_key: r[3], purchase_uom: r[4], pack_size: r[5], category: r[6], unit_cost: r[7], barcode: r[8], barcode_status: r[9], tracking: r[10] });
+  // NULL sorts first (cleansing writes none); every text is >= ''; then on from the last one read.
+  for (const r of db.prepare(`SELECT ${COLUMNS} FROM items_clean WHERE sku IS NULL`).raw(true).all() as Raw[]) yield item(r);
+  const next = db.prepare(`SELECT ${COLUMNS} FROM items_clean WHERE sku > ? ORDER BY sku LIMIT ${AT_ONCE}`).raw(true);
+  let rows = db.prepare(`SELECT ${COLUMNS} FROM items_clean WHERE sku >= '' ORDER BY sku LIMIT ${AT_ONCE}`).raw(true).all() as Raw[];
+  while (rows.length > 0) {
+    for (const r of rows) yield item(r);
+    if (rows.length < AT_ONCE) return;
+    rows = next.all(rows[rows.length - 1]![0]) as Raw[];
+  }
 }
 
 /** xl: every count and book line (usable or not) with its warehouse, location key and lot; slim, for it can hold millions. */
@@ -365,47 +431,79 @@ SELECT '${side}', t.id, q.sku, ${warehouseOf('t')}, coalesce(${LOC_KEY('t.locati
 FROM quantities q JOIN ${kind} t ON t.id = q.row_id
 WHERE q.kind = '${kind}';`);
   }
-  // A warehouse written in another case than the location master's ("wh-north") is the master's.
+}
+
+/** A combination of place, side and usability the lines hold (few: a handful per location), by warehouse and location key. */
+interface LineShape {
+  readonly warehouse: string;
+  readonly loc_key: string;
+  readonly side: string;
+  readonly usable: number;
+}
+
+/**
+ * The shape of xl in one pass. A warehouse written in another case than the location
+ * master's ("wh-north") is the master's: the lines are renamed (rarely needed, so the
+ * pass runs again only then).
+ */
+function lineShape(db: Db): LineShape[] {
+  // Ordered by SQLite (bytes of UTF-8), as the places are numbered.
+  const read = (): LineShape[] => db.prepare('SELECT * FROM (SELECT DISTINCT warehouse, loc_key, side, usable FROM xl) ORDER BY 1, 2').all() as LineShape[];
+  const shape = read();
   const spelling = new Map((db.prepare('SELECT key, warehouse FROM xwhn').all() as { key: string; warehouse: string }[]).map((r) => [r.key, r.warehouse]));
   const rename = db.prepare('UPDATE xl SET warehouse = ? WHERE warehouse = ?');
-  for (const { warehouse } of db.prepare('SELECT DISTINCT warehouse FROM xl').all() as { warehouse: string }[]) {
+  let renamed = false;
+  for (const warehouse of new Set(shape.map((r) => r.warehouse))) {
     const master = spelling.get(warehouse.toUpperCase());
-    if (master !== undefined && master !== warehouse) rename.run(master, warehouse);
+    if (master !== undefined && master !== warehouse) {
+      rename.run(master, warehouse);
+      renamed = true;
+    }
   }
+  return renamed ? read() : shape;
 }
 
 /**
  * Per warehouse: which side is the book, whether it was counted, whether its book
  * is kept per bin (xwh), and the counted places (xcounted). Returns the SQL
  * condition, over `x` (an xl row) and `w` (its xwh row), of a line that makes the
- * opening stock (see the module comment). DISTINCT over few values needs no sort.
+ * opening stock (see the module comment), and whether any warehouse was counted.
  */
-function selectOpening(db: Db, source: ExportSettings['openingStock']): string {
-  const sides = db.prepare('SELECT DISTINCT warehouse, side, usable FROM xl').all() as { warehouse: string; side: string; usable: number }[];
-  const binSides = new Set((db.prepare("SELECT DISTINCT warehouse, side FROM xl WHERE loc_key <> '' AND loc_key <> upper(warehouse)").all() as { warehouse: string; side: string }[]).map((r) => `${r.warehouse}\u0000${r.side}`));
+function selectOpening(db: Db, source: ExportSettings['openingStock'], shape: readonly LineShape[]): { condition: string; anyCounted: boolean } {
+  // SQLite's upper() folds ASCII letters only: so does this.
+  const upperAscii = (text: string): string => text.replace(/[a-z]+/g, (m) => m.toUpperCase());
+  const binSides = new Set(shape.filter((r) => r.loc_key !== '' && r.loc_key !== upperAscii(r.warehouse)).map((r) => `${r.warehouse}\u0000${r.side}`));
   const meta = new Map<string, { wms: boolean; counted: boolean }>();
-  for (const r of sides) {
+  const counted = new Map<string, { warehouse: string; loc_key: string }>();
+  for (const r of shape) {
     const m = meta.get(r.warehouse) ?? { wms: false, counted: false };
     if (r.side === 'W' && r.usable) m.wms = true;
-    if (r.side === 'P') m.counted = true;
+    if (r.side === 'P') {
+      m.counted = true;
+      counted.set(`${r.warehouse}\u0000${r.loc_key}`, r);
+    }
     meta.set(r.warehouse, m);
   }
   db.exec(`
 DROP TABLE IF EXISTS temp.xwh;
 CREATE TEMP TABLE xwh (warehouse TEXT PRIMARY KEY, book TEXT NOT NULL, counted INTEGER NOT NULL, bins INTEGER NOT NULL) WITHOUT ROWID;
 DROP TABLE IF EXISTS temp.xcounted;
-CREATE TEMP TABLE xcounted (warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, PRIMARY KEY (warehouse, loc_key)) WITHOUT ROWID;
-INSERT OR IGNORE INTO xcounted SELECT warehouse, loc_key FROM xl WHERE side = 'P';`);
+CREATE TEMP TABLE xcounted (warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, PRIMARY KEY (warehouse, loc_key)) WITHOUT ROWID;`);
+  const insertCounted = db.prepare('INSERT INTO xcounted VALUES (?, ?)');
+  for (const c of counted.values()) insertCounted.run(c.warehouse, c.loc_key);
   const insert = db.prepare('INSERT INTO xwh VALUES (?, ?, ?, ?)');
   for (const [warehouse, m] of [...meta].sort(([a], [b]) => cmp(a, b))) {
     const book = m.wms ? 'W' : 'E';
     insert.run(warehouse, book, m.counted ? 1 : 0, binSides.has(`${warehouse}\u0000${book}`) ? 1 : 0);
   }
+  const anyCounted = counted.size > 0;
   const counts = "x.side = 'P'";
   const book = 'x.side = w.book';
-  if (source === 'counts') return counts;
-  if (source === 'book') return book;
-  return `${counts} OR (${book} AND NOT CASE WHEN w.bins THEN EXISTS (SELECT 1 FROM xcounted c WHERE c.warehouse = x.warehouse AND c.loc_key = x.loc_key) ELSE w.counted END)`;
+  if (source === 'counts') return { condition: counts, anyCounted };
+  if (source === 'book') return { condition: book, anyCounted };
+  // Nothing counted: the book is the opening stock everywhere, no look-up per line.
+  if (!anyCounted) return { condition: book, anyCounted };
+  return { condition: `${counts} OR (${book} AND NOT CASE WHEN w.bins THEN EXISTS (SELECT 1 FROM xcounted c WHERE c.warehouse = x.warehouse AND c.loc_key = x.loc_key) ELSE w.counted END)`, anyCounted };
 }
 
 interface Resolved {
@@ -546,7 +644,9 @@ function unitPlanner(catalogue: Catalogue, version: OdooVersion) {
 const capitalise = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 
 /** Warehouses and locations from the location master; how a line's location maps onto them. */
-export function locationPlanner(db: Db, settings: ExportSettings, findings: PreflightFinding[]) {
+type LocationPlanner = ReturnType<typeof locationPlanner>;
+
+function locationPlanner(db: Db, settings: ExportSettings, findings: PreflightFinding[], shape: readonly LineShape[]) {
   const master = db
     .prepare(`SELECT ${LOC_KEY('location')} AS key, location, parent, warehouse, usage, barcode FROM locations WHERE location IS NOT NULL AND trim(location) <> '' ORDER BY id`)
     .all() as { key: string; location: string; parent: string | null; warehouse: string | null; usage: string | null; barcode: string | null }[];
@@ -557,8 +657,7 @@ export function locationPlanner(db: Db, settings: ExportSettings, findings: Pref
 
   // Warehouses: named in the master or by the lines.
   const names = new Set<string>(master.map(warehouseOfRow).filter((w) => w !== ''));
-  // DISTINCT over few values keeps a small index instead of sorting the lines.
-  for (const r of db.prepare('SELECT DISTINCT warehouse FROM xl').all() as { warehouse: string }[]) if (r.warehouse !== '') names.add(r.warehouse);
+  for (const r of shape) if (r.warehouse !== '') names.add(r.warehouse);
   const codes = warehouseCodes([...names].sort(cmp), settings.warehouseCodes);
   const warehouses: WarehouseRow[] = [...names].sort(cmp).map((name) => ({ name, id: externalId.warehouse(name), code: codes.get(name)!, stockName: `${codes.get(name)!}/Stock` }));
   const whByKey = new Map(warehouses.map((w) => [keyOf(w.name), w]));
@@ -636,35 +735,43 @@ export function warehouseCodes(names: readonly string[], configured: Readonly<Re
   return out;
 }
 
+const ROWS_AT_ONCE = 10_000;
+
 /** Cost per product from the GL values (per SKU, every warehouse and account) and the opening quantity. */
-function costPlan(db: Db, products: ReadonlyMap<string, ProductRow>, digits: number): { costs: CostLine[]; glNotExported: { sku: string; value: string }[] } {
-  const glRows = db
+function costPlan(db: Db, products: readonly ProductRow[], digits: number): { costs: CostLine[]; glNotExported: { sku: string; value: string }[] } {
+  // A range of GL rows at once (.all costs less per row than a step per row).
+  const glRange = db
     .prepare(
       `SELECT CASE WHEN x.status IN ('auto', 'merged', 'confirmed') THEN x.canonical_sku ELSE g.sku END AS sku, g.value
-       FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL AND g.value IS NOT NULL`,
+       FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.id > ? AND g.id <= ? AND g.sku IS NOT NULL AND g.value IS NOT NULL ORDER BY g.id`,
     )
-    .raw(true)
-    .iterate() as IterableIterator<[string, string]>;
+    .raw(true);
   const gl = new Map<string, DecimalSum>();
-  for (const [sku, value] of glRows) gl.set(sku, (gl.get(sku) ?? new DecimalSum()).add(value));
-  const qty = new Map<string, string>();
-  // Summed into a keyed table (a GROUP BY would sort the million rows again). An integer
-  // sum that overflows comes back as a REAL: refused rather than rounded.
+  const lastGl = (db.prepare('SELECT max(id) FROM gl').pluck().get() as number | null) ?? 0;
+  for (let from = 0; from < lastGl; from += ROWS_AT_ONCE) {
+    for (const [sku, value] of glRange.all(from, from + ROWS_AT_ONCE) as [string, string][]) gl.set(sku, (gl.get(sku) ?? new DecimalSum()).add(value));
+  }
+  // Summed per product number into a rowid table (a GROUP BY would sort the million rows
+  // again). An integer sum that overflows comes back as a REAL: refused rather than rounded.
   db.exec(`
 DROP TABLE IF EXISTS temp.xqty;
-CREATE TEMP TABLE xqty (sku TEXT PRIMARY KEY, micro INTEGER NOT NULL) WITHOUT ROWID;
-INSERT INTO xqty SELECT sku, rounded FROM op WHERE rule IS NULL ON CONFLICT (sku) DO UPDATE SET micro = micro + excluded.micro;`);
-  for (const [sku, m] of db.prepare('SELECT sku, micro FROM xqty').raw(true).safeIntegers(true).iterate() as IterableIterator<[string, bigint | number]>) {
-    if (typeof m !== 'bigint') throw new RangeError(`the opening quantity of ${sku} is too large to sum exactly`);
-    qty.set(sku, fromMicro(m));
+CREATE TEMP TABLE xqty (n INTEGER PRIMARY KEY, micro INTEGER NOT NULL);
+INSERT INTO xqty SELECT product_n, rounded FROM op WHERE rule IS NULL ON CONFLICT (n) DO UPDATE SET micro = micro + excluded.micro;`);
+  const qty: (string | undefined)[] = new Array<string | undefined>(products.length);
+  for (const [n, m] of db.prepare('SELECT n, micro FROM xqty').raw(true).safeIntegers(true).iterate() as IterableIterator<[bigint, bigint | number]>) {
+    if (typeof m !== 'bigint') throw new RangeError(`the opening quantity of ${products[Number(n)]!.sku} is too large to sum exactly`);
+    qty[Number(n)] = fromMicro(m);
   }
   const costs: CostLine[] = [];
-  for (const p of products.values()) {
-    const q = qty.get(p.sku) ?? '0';
+  for (let n = 0; n < products.length; n++) {
+    const p = products[n]!;
+    const q = qty[n] ?? '0';
     const glValue = gl.get(p.sku)?.toString() ?? null;
+    gl.delete(p.sku);
     costs.push({ sku: p.sku, qty: q, glValue, ...productCost({ glValue, qty: q, masterCost: p.masterCost, digits }) });
   }
-  const glNotExported = [...gl].filter(([sku]) => !products.has(sku)).map(([sku, v]) => ({ sku, value: v.toString() })).sort((a, b) => cmp(a.sku, b.sku));
+  // What is left of the GL values belongs to no exported product.
+  const glNotExported = [...gl].map(([sku, v]) => ({ sku, value: v.toString() })).sort((a, b) => cmp(a.sku, b.sku));
   return { costs, glNotExported };
 }
 

@@ -16,7 +16,7 @@ import type { WorkspaceConfig } from '../workspace/config.js';
 import type { OdooVersion } from './headers.js';
 import { externalId } from './ids.js';
 import { tempTablesOnDisk } from './odoo.js';
-import { buildPlan, dropWorkTables, locationPlanner } from './plan.js';
+import { buildPlan, dropWorkTables } from './plan.js';
 import { exportSettings } from './settings.js';
 
 export type LotReference = { readonly ref: string } | { readonly untracked: true } | { readonly missing: true };
@@ -39,11 +39,10 @@ export function openingStockReferences(db: Db, options: { odooVersion: OdooVersi
     const tracked = new Map(plan.products.map((p) => [p.sku, p.tracking !== 'none']));
     // The lots stock.lot.csv is written from (export/odoo.ts writeFiles).
     const lots = new Set((db.prepare("SELECT DISTINCT sku, lot FROM op WHERE rule IS NULL AND lot <> ''").raw(true).all() as [string, string][]).map(([sku, lot]) => `${sku}\u0000${lot}`));
-    const { resolve } = locationPlanner(db, settings, []);
     return {
       product: (sku) => (tracked.has(sku) ? externalId.product(sku) : undefined),
       lot: (sku, lot) => (!tracked.get(sku) ? { untracked: true } : lots.has(`${sku}\u0000${lot}`) ? { ref: externalId.lot(sku, lot) } : { missing: true }),
-      location: (warehouse, locKey, location) => resolve(warehouse, locKey, location),
+      location: (warehouse, locKey, location) => plan.resolveLocation(warehouse, locKey, location),
     };
   } finally {
     dropWorkTables(db);
