@@ -21,9 +21,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../src/core/staging/database.js';
 import { best, cached, freshDb, succeeds, type Measure, type Measurement } from './measure.js';
+import { binName, mix, money, pad, skuOf } from './synthetic.js';
 
 export const EXPORT_SHAPE = { version: 1, skus: 200_000, warehouses: 5, binsPerWarehouse: 2_000 } as const;
-const AISLES = 'ABCDEFGHIJKLMNOPQRST';
 
 export interface BenchExportOptions {
   readonly dataDir: string;
@@ -34,19 +34,6 @@ export interface BenchExportOptions {
 
 export type BenchRow = [label: string, rows: string, seconds: number, peakMb: number, ratio: string];
 
-function mix(a: number, b: number): number {
-  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-const pad = (n: number, width: number): string => String(n).padStart(width, '0');
-const skuOf = (i: number): string => `SKU-${pad(i, 6)}`;
-const binName = (w: number, bin: number): string => `WH-${w}/${AISLES[Math.floor(bin / 100)]}-${pad((Math.floor(bin / 5) % 20) + 1, 2)}-${pad((bin % 5) + 1, 2)}`;
-const money = (cents: number): string => `${Math.floor(cents / 100)}.${pad(cents % 100, 2)}`;
 
 /** A staged, cleansed workspace database, as `load` and `cleanse` would leave it. */
 export async function writeExportDatabase(file: string): Promise<void> {

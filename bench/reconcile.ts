@@ -31,6 +31,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { best, cached, freshDb, succeeds, type Measure, type Measurement } from './measure.js';
+import { binName, mix, money, pad, skuOf } from './synthetic.js';
 import { DEFAULT_MAX_DETAIL_ROWS } from '../src/core/reports/reconcile-workbook.js';
 
 export type ReconcileMeasurement = Measurement;
@@ -55,30 +56,14 @@ export interface BenchReconcileResult {
 
 /** The generated data's shape. Changing the generator changes VERSION (the cached files' names). */
 export const RECONCILE_SHAPE = { version: 1, skus: 200_000, warehouses: 5, binsPerWarehouse: 2_000 } as const;
-const AISLES = 'ABCDEFGHIJKLMNOPQRST';
 const USABLE = "('same_unit', 'converted', 'unit_assumed')";
 
 // ---------------------------------------------------------------------------------
 // Deterministic data.
 
-/** A 32-bit hash of two small integers (murmur3's finaliser over a mix of both). */
-function mix(a: number, b: number): number {
-  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-const pad = (n: number, width: number): string => String(n).padStart(width, '0');
-const skuOf = (i: number): string => `SKU-${pad(i, 6)}`;
 const warehouseOf = (w: number): string => `WH-${w}`;
-const binName = (w: number, bin: number): string => `WH-${w}/${AISLES[Math.floor(bin / 100)]}-${pad(Math.floor(bin / 5) % 20 + 1, 2)}-${pad((bin % 5) + 1, 2)}`;
 /** Unit cost in cents: 0.05 … 250.04. */
 const costCents = (i: number): number => 5 + (mix(i, 99) % 25_000);
-const money = (cents: number): string => `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${pad(Math.abs(cents) % 100, 2)}`;
 
 /** A book line of SKU i in warehouse w (1-based both). */
 function bookLine(i: number, w: number): { bin: number; qty: number; lot: string } {
