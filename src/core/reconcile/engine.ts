@@ -70,17 +70,10 @@ INSERT INTO ecost SELECT sku, warehouse, min(unit_cost), sum(qty), max(status = 
 `);
 }
 
-interface Item {
-  cost: string | null;
-  category: string | null;
-  uom: string | null;
-  packSize: string | null;
-  uomKey: string | null;
-}
-
 interface Context {
   readonly tolerances: ToleranceConfig;
-  readonly items: Map<string, Item>;
+  /** An item's category: read only when tolerances differ per category (else every line has the same). */
+  readonly categoryOf: (sku: string) => string | null | undefined;
 }
 
 /** Which lines a reader wants: all of them, those that are not a match, or the matches. */
@@ -147,7 +140,7 @@ class DecimalCache {
     if (raw === null) return null;
     let c = this.canonical.get(raw);
     if (c === undefined) {
-      if (this.canonical.size > 100_000) this.canonical.clear();
+      if (this.canonical.size > 20_000) this.canonical.clear();
       c = canonicalDecimal(raw);
       this.canonical.set(raw, c);
     }
@@ -156,7 +149,7 @@ class DecimalCache {
   parse(raw: string): Scaled | null {
     let v = this.scaled.get(raw);
     if (v === undefined) {
-      if (this.scaled.size > 100_000) this.scaled.clear();
+      if (this.scaled.size > 20_000) this.scaled.clear();
       v = parseScaled(raw.trim());
       this.scaled.set(raw, v);
     }
@@ -184,18 +177,20 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
   db.pragma('temp.cache_size = -32768');
   db.pragma('threads = 2');
   prepare(db);
-  const items = new Map<string, Item>();
-  for (const r of db.prepare('SELECT sku, unit_cost, category, uom, pack_size, uom_key FROM items_clean').iterate() as IterableIterator<{ sku: string; unit_cost: string | null; category: string | null; uom: string | null; pack_size: string | null; uom_key: string | null }>) {
-    items.set(r.sku, { cost: r.unit_cost, category: r.category, uom: r.uom, packSize: r.pack_size, uomKey: r.uom_key });
+  // Memory holds no per-item data unless a tolerance needs it (a million-line workspace
+  // has hundreds of thousands of items).
+  const categories = new Map<string, string | null>();
+  if (Object.keys(options.tolerances.byCategory).length > 0) {
+    for (const r of db.prepare('SELECT sku, category FROM items_clean').raw(true).iterate() as IterableIterator<[string, string | null]>) categories.set(r[0], r[1]);
   }
-  const ctx: Context = { tolerances: options.tolerances, items };
+  const ctx: Context = { tolerances: options.tolerances, categoryOf: (sku) => categories.get(sku) };
   const decimals = new DecimalCache();
 
   // Which side is the book in each warehouse: the WMS bins where a WMS covers it, else the ERP.
   const wmsWarehouses = new Set((db.prepare("SELECT DISTINCT warehouse FROM rl WHERE side = 'W'").all() as { warehouse: string }[]).map((r) => r.warehouse));
   const unmapped = unmappedLines(db);
   const setAside = buildQuantityTable(db, wmsWarehouses, decimals, unmapped);
-  const factors = factorsBySku(db, items);
+  const factors = factorsBySku(db);
   const exceptions = quantityExceptions(db, ctx, decimals);
   for (const r of db.prepare("SELECT rowid AS id, ord FROM ql WHERE status = 'unmapped'").iterate() as IterableIterator<{ id: number; ord: number }>) exceptions.set(r.id, unmapped[r.ord - 1]!);
   const twins = twinsBySku(db);
@@ -378,7 +373,7 @@ function quantityExceptions(db: Db, ctx: Context, decimals: DecimalCache): Map<n
     let status: Status;
     if (r.status === 'missing_in_count') status = 'missing_in_count';
     else if (r.status === 'missing_in_book') status = 'missing_in_book';
-    else if (withinTolerance(toleranceFor(ctx.tolerances, ctx.items.get(r.sku)?.category), variance, bookQty, valueImpact)) status = 'within_tolerance';
+    else if (withinTolerance(toleranceFor(ctx.tolerances, ctx.categoryOf(r.sku)), variance, bookQty, valueImpact)) status = 'within_tolerance';
     else status = delta > 0n ? 'over' : 'short';
     out.set(Number(r.id), {
       sku: r.sku,
@@ -657,22 +652,23 @@ function systemsLeg(db: Db, ctx: Context, wmsWarehouses: Set<string>): SyncLine[
     const lotExpr = erp.lots && wmsLots ? 'lot' : "''";
     const rows = db
       .prepare(
-        `SELECT sku, ${locationExpr} AS loc_key, max(CASE WHEN ${erp.bins ? 1 : 0} THEN location ELSE '' END) AS location, ${lotExpr} AS lot,
-                sum(CASE WHEN side = 'E' THEN qty END) AS erp, sum(CASE WHEN side = 'W' THEN qty END) AS wms
-         FROM rl WHERE warehouse = ? AND side IN ('E', 'W') GROUP BY sku, ${locationExpr}, ${lotExpr}`,
+        `SELECT g.*, coalesce(i.uom, '') AS uom FROM (
+           SELECT sku, ${locationExpr} AS loc_key, max(CASE WHEN ${erp.bins ? 1 : 0} THEN location ELSE '' END) AS location, ${lotExpr} AS lot,
+                  sum(CASE WHEN side = 'E' THEN qty END) AS erp, sum(CASE WHEN side = 'W' THEN qty END) AS wms
+           FROM rl WHERE warehouse = ? AND side IN ('E', 'W') GROUP BY sku, ${locationExpr}, ${lotExpr}) g
+         LEFT JOIN items_clean i ON i.sku = g.sku`,
       )
       .safeIntegers(true)
-      .all(warehouse) as { sku: string; loc_key: string; location: string; lot: string; erp: bigint | null; wms: bigint | null }[];
+      .all(warehouse) as { sku: string; loc_key: string; location: string; lot: string; erp: bigint | null; wms: bigint | null; uom: string }[];
     for (const r of rows) {
-      const item = ctx.items.get(r.sku);
       const erpQty = r.erp === null ? null : formatScaled(r.erp, 6);
       const wmsQty = r.wms === null ? null : formatScaled(r.wms, 6);
       const variance = subDecimals(wmsQty ?? '0', erpQty ?? '0');
       let status: Status;
       if (compareDecimals(variance, '0') === 0) status = 'match';
-      else if (withinTolerance(toleranceFor(ctx.tolerances, item?.category), variance, erpQty, null)) status = 'within_tolerance';
+      else if (withinTolerance(toleranceFor(ctx.tolerances, ctx.categoryOf(r.sku)), variance, erpQty, null)) status = 'within_tolerance';
       else status = compareDecimals(variance, '0') > 0 ? 'over' : 'short';
-      lines.push({ sku: r.sku, warehouse, location: erp.bins ? r.location : '', lot: r.lot, uom: item?.uom ?? '', erp_qty: erpQty, wms_qty: wmsQty, qty_variance: variance, status, cause: '' });
+      lines.push({ sku: r.sku, warehouse, location: erp.bins ? r.location : '', lot: r.lot, uom: r.uom, erp_qty: erpQty, wms_qty: wmsQty, qty_variance: variance, status, cause: '' });
     }
   }
   return lines;
@@ -680,7 +676,7 @@ function systemsLeg(db: Db, ctx: Context, wmsWarehouses: Set<string>): SyncLine[
 
 /** The value leg compares money only: the value tolerance applies, quantity and percent do not. */
 function valueOnly(ctx: Context, sku: string): { value?: string } {
-  const t = toleranceFor(ctx.tolerances, ctx.items.get(sku)?.category);
+  const t = toleranceFor(ctx.tolerances, ctx.categoryOf(sku));
   return t.value !== undefined ? { value: t.value } : {};
 }
 
@@ -738,17 +734,20 @@ function twinsBySku(db: Db): Map<string, string[]> {
 }
 
 /** Factors that make a uom_factor hint plausible: pack sizes seen for the item, dozens, metric steps. */
-function factorsBySku(db: Db, items: Context['items']): Map<string, string[]> {
+function factorsBySku(db: Db): Map<string, string[]> {
   const factors = new Map<string, Set<string>>();
   const add = (sku: string, f: string): void => {
     const set = factors.get(sku) ?? new Set<string>();
     set.add(canonicalDecimal(f));
     factors.set(sku, set);
   };
-  for (const [sku, item] of items) {
-    if (item.packSize && /^\d+(\.\d+)?$/.test(item.packSize) && compareDecimals(item.packSize, '1') > 0) add(sku, item.packSize);
-    const key = item.uomKey ?? '';
-    if (['kg', 'g', 't', 'l', 'ml', 'm', 'cm', 'mm', 'km', 'lb', 'oz'].includes(key.toLowerCase())) for (const f of ['10', '100', '1000']) add(sku, f);
+  const METRIC = ['kg', 'g', 't', 'l', 'ml', 'm', 'cm', 'mm', 'km', 'lb', 'oz'];
+  const items = db
+    .prepare(`SELECT sku, pack_size, uom_key FROM items_clean WHERE coalesce(pack_size, '') <> '' OR lower(uom_key) IN (${METRIC.map((u) => `'${u}'`).join(', ')})`)
+    .all() as { sku: string; pack_size: string | null; uom_key: string | null }[];
+  for (const item of items) {
+    if (item.pack_size && /^\d+(\.\d+)?$/.test(item.pack_size) && compareDecimals(item.pack_size, '1') > 0) add(item.sku, item.pack_size);
+    if (METRIC.includes((item.uom_key ?? '').toLowerCase())) for (const f of ['10', '100', '1000']) add(item.sku, f);
   }
   // Pack sizes written in the sources' units ("BX12", "CS/24", "2 BX" of a 12-pack): the converted ratio.
   const converted = db

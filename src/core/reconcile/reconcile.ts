@@ -74,7 +74,8 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
   await writeCsv(files.valuation, VALUATION_COLUMNS, tap(result.valuationLines(), (line) => {
     if (line.status !== 'match') {
       if (valuationExceptions.length < cap) valuationExceptions.push(line);
-    } else if (valuationMatches.length < cap) valuationMatches.push(line);
+      // The sheet shows cap − (all exceptions) matches: never more than cap − (exceptions so far).
+    } else if (valuationMatches.length < cap - valuationExceptions.length) valuationMatches.push(line);
   }));
   await writeCsv(files.sync, SYNC_COLUMNS, result.systems);
   const summary = result.summary();
