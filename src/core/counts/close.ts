@@ -18,7 +18,7 @@
  * Conservation: planned = accepted + waiting for a recount + not counted.
  */
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { WorkspaceError } from '../errors.js';
 import { catalogueFor } from '../cleanse/cleanse.js';
 import { openingStockReferences } from '../export/refs.js';
@@ -252,7 +252,9 @@ export async function closeCounts(db: Db, options: CloseOptions): Promise<CloseR
   const varianceRows = accepted.map((a) => [a.root.sku, a.root.warehouse, a.root.location, a.root.lot, a.root.class, a.root.uom ?? '', a.countedOn, a.book, a.counted, a.variance, a.root.unit_cost ?? '', a.value ?? '', a.hit ? 'hit' : 'miss', String(a.counts), a.adjusted ? 'yes' : 'no']);
   await writeCsv(files.variances, VARIANCE_COLUMNS, varianceRows);
   writeFileAtomic(files.kpiJson, `${JSON.stringify(kpis, null, 2)}\n`);
-  writeFileAtomic(files.kpiWorkbook, await workbookBytes(kpiWorkbook(kpis, varianceRows, db, plan.id)));
+  // exceljs is loaded here, not at start-up: most commands never write a workbook.
+  const { Workbook } = (await import('exceljs')).default;
+  writeFileAtomic(files.kpiWorkbook, await workbookBytes(kpiWorkbook(new Workbook(), kpis, varianceRows, db, plan.id)));
   db.prepare("UPDATE count_plans SET status = 'closed', closed_run_id = (SELECT max(id) FROM runs) WHERE id = ?").run(plan.id);
   return { kpis, files, adjustments: adjustments.length, rounded: odoo.rounded, notImported };
 }
@@ -325,8 +327,8 @@ function unitDecimals(db: Db, config: WorkspaceConfig, version: OdooVersion): Ma
   return out;
 }
 
-function kpiWorkbook(k: CountKpis, varianceRows: readonly string[][], db: Db, planId: number): ExcelJS.Workbook {
-  const wb = stampWorkbook(new ExcelJS.Workbook());
+function kpiWorkbook(workbook: ExcelJS.Workbook, k: CountKpis, varianceRows: readonly string[][], db: Db, planId: number): ExcelJS.Workbook {
+  const wb = stampWorkbook(workbook);
   const ws = wb.addWorksheet('KPI', { views: [{ state: 'frozen', ySplit: 3 }] });
   ws.getCell('A1').value = `Cycle count plan ${k.plan}: ${k.period.from} .. ${k.period.to} (book as of ${k.asOf})`;
   ws.getCell('A1').font = { bold: true, size: 13 };

@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { UsageError, WorkspaceError } from '../errors.js';
 import type { Db } from '../staging/database.js';
 import { tempNameFor } from '../reports/csv.js';
@@ -131,7 +131,9 @@ export async function writeCountWorkbook(file: string, group: SheetGroup, fill?:
   const temp = tempNameFor(file);
   try {
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: temp, useStyles: true, useSharedStrings: false });
+    // Loaded here, not at start-up: most commands never write a workbook.
+    const { stream } = (await import('exceljs')).default;
+    const wb = new stream.xlsx.WorkbookWriter({ filename: temp, useStyles: true, useSharedStrings: false });
     stampWorkbook(wb);
     const ws = wb.addWorksheet(SHEET_NAME, {
       pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}`, margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 } },
