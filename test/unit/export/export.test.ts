@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import { stagedWorkspace } from '../../helpers/staged.js';
 import { describe, expect, it } from 'vitest';
 import { cleanseWorkspace } from '../../../src/core/cleanse/cleanse.js';
 import { CheckFailedError } from '../../../src/core/errors.js';
@@ -11,9 +11,7 @@ import { escapeKey, externalId } from '../../../src/core/export/ids.js';
 import { exportOdoo } from '../../../src/core/export/odoo.js';
 import { warehouseCodes } from '../../../src/core/export/plan.js';
 import { preflight } from '../../../src/core/export/preflight.js';
-import { loadFiles } from '../../../src/core/loaders/load.js';
-import { recordedRun } from '../../../src/core/staging/audit.js';
-import { openDatabase, type Db } from '../../../src/core/staging/database.js';
+import type { Db } from '../../../src/core/staging/database.js';
 import { parseWorkspaceConfig, type WorkspaceConfig } from '../../../src/core/workspace/config.js';
 
 const ITEMS = [
@@ -27,16 +25,7 @@ const ITEMS = [
 const LOCATIONS = 'location,warehouse,usage\nW1,W1,view\nW1/B-01,W1,internal\nW1/B-02,W1,internal\n';
 
 async function workspace(files: Record<string, string>, exportSection?: unknown): Promise<{ db: Db; dir: string; config: WorkspaceConfig }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invsync-export-'));
-  const db = openDatabase(path.join(dir, 'invsync.db'), { create: true });
-  const all: Record<string, string> = { items: ITEMS, locations: LOCATIONS, ...files };
-  await recordedRun(db, 'load', [], async (run) => {
-    for (const [kind, text] of Object.entries(all)) {
-      const file = path.join(dir, `${kind}.csv`);
-      fs.writeFileSync(file, text);
-      await loadFiles(db, { files: [file], kind }, run);
-    }
-  });
+  const { db, dir } = await stagedWorkspace({ items: ITEMS, locations: LOCATIONS, ...files }, 'invsync-export-');
   const config = parseWorkspaceConfig(exportSection === undefined ? {} : { export: exportSection }, path.join(dir, 'invsync.yaml'));
   cleanseWorkspace(db, { config });
   return { db, dir, config };

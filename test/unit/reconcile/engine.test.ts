@@ -1,13 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { stagedWorkspace } from '../../helpers/staged.js';
 import { describe, expect, it } from 'vitest';
 import { cleanseWorkspace } from '../../../src/core/cleanse/cleanse.js';
-import { loadFiles } from '../../../src/core/loaders/load.js';
 import { reconcileWorkspace } from '../../../src/core/reconcile/engine.js';
 import { toleranceConfig } from '../../../src/core/reconcile/tolerance.js';
 import type { QuantityLine } from '../../../src/core/reconcile/types.js';
-import { recordedRun } from '../../../src/core/staging/audit.js';
 import { openDatabase, type Db } from '../../../src/core/staging/database.js';
 import { parseWorkspaceConfig } from '../../../src/core/workspace/config.js';
 
@@ -15,16 +12,7 @@ const ITEMS = 'sku,description,uom,pack_size,category,unit_cost\nA,Widget,EA,12,
 const LOCATIONS = 'location,warehouse\nW1/B-01,W1\nW1/B-02,W1\nW1/B-03,W1\nW2,W2\n';
 
 async function workspace(files: Record<string, string>, tolerances: Record<string, string> = {}): Promise<{ db: Db; quantity: QuantityLine[]; result: ReturnType<typeof reconcileWorkspace> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invsync-reconcile-'));
-  const db = openDatabase(path.join(dir, 'invsync.db'), { create: true });
-  const all: Record<string, string> = { items: ITEMS, locations: LOCATIONS, ...files };
-  await recordedRun(db, 'load', [], async (run) => {
-    for (const [kind, text] of Object.entries(all)) {
-      const file = path.join(dir, `${kind}.csv`);
-      fs.writeFileSync(file, text);
-      await loadFiles(db, { files: [file], kind }, run);
-    }
-  });
+  const { db, dir } = await stagedWorkspace({ items: ITEMS, locations: LOCATIONS, ...files }, 'invsync-reconcile-');
   const config = parseWorkspaceConfig({}, path.join(dir, 'invsync.yaml'));
   cleanseWorkspace(db, { config });
   const result = reconcileWorkspace(db, { tolerances: toleranceConfig(tolerances) });
