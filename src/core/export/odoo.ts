@@ -22,7 +22,7 @@ import { DecimalSum, compareDecimals, fromMicro, fromScaled, negateDecimal, toSc
 import { csvField, type CsvValue } from '../reports/csv.js';
 import { writeFileAtomic } from '../reports/files.js';
 import type { RunContext } from '../staging/audit.js';
-import type { Db } from '../staging/database.js';
+import { tempTablesOnDisk, type Db } from '../staging/database.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
 import {
   LOCATION_COLUMNS,
@@ -39,7 +39,7 @@ import {
 } from './headers.js';
 import { externalId } from './ids.js';
 import { LineBuffer, LineFile, fieldTable, writeRows } from './lines.js';
-import { buildPlan, dropWorkTables, type ExportPlan, type PreflightFinding } from './plan.js';
+import { buildPlan, dropWorkTables, exportedLots, type ExportPlan, type PreflightFinding } from './plan.js';
 import { preflight } from './preflight.js';
 import { exportSettings } from './settings.js';
 
@@ -115,40 +115,13 @@ export async function exportOdoo(db: Db, options: ExportOdooOptions, run?: RunCo
     cleanseWorkspace(db, { config: options.config });
   }
   progress('planning and pre-flight checks');
-  const restoreTempStore = tempTablesOnDisk(db);
+  const restoreTempStore = tempTablesOnDisk(db, 8);
   try {
     return await planAndWrite(db, options, settings, cleansedFirst, progress);
   } finally {
     dropWorkTables(db);
     restoreTempStore();
   }
-}
-
-/**
- * The export's working tables hold a row per opening-stock line: on disk (the OS's
- * temporary folder) rather than in memory, so that memory does not grow with the
- * input. SQLite allows the switch only before the connection has temporary tables
- * inside a transaction; where it cannot switch, the tables stay in memory. The one
- * big sort (the lines into file order) may use a second thread.
- */
-export function tempTablesOnDisk(db: Db): () => void {
-  const before = db.pragma('temp_store', { simple: true }) as number;
-  const threadsBefore = db.pragma('threads', { simple: true }) as number;
-  db.pragma('threads = 2');
-  try {
-    db.pragma('temp_store = FILE');
-    db.pragma('temp.cache_size = -8192');
-  } catch {
-    return () => void db.pragma(`threads = ${threadsBefore}`);
-  }
-  return () => {
-    db.pragma(`threads = ${threadsBefore}`);
-    try {
-      db.pragma(`temp_store = ${before}`);
-    } catch {
-      // inside the caller's transaction with temporary storage in use: it stays on disk
-    }
-  };
 }
 
 async function planAndWrite(db: Db, options: ExportOdooOptions, settings: ReturnType<typeof exportSettings>, cleansedFirst: boolean, progress: (message: string) => void): Promise<ExportOdooResult> {
@@ -328,7 +301,7 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
 
   progress('lots and serial numbers');
   const lotRows = function* (): Generator<CsvValue[]> {
-    for (const r of db.prepare("SELECT DISTINCT sku, lot FROM op WHERE rule IS NULL AND lot <> '' ORDER BY sku, lot").iterate() as IterableIterator<{ sku: string; lot: string }>) {
+    for (const r of exportedLots(db)) {
       yield [externalId.lot(r.sku, r.lot), r.lot, costBySku.has(r.sku) ? externalId.product(r.sku) : ''];
     }
   };

@@ -775,6 +775,11 @@ INSERT INTO xqty SELECT product_n, rounded FROM op WHERE rule IS NULL ON CONFLIC
   return { costs, glNotExported };
 }
 
+/** The lots the export creates (stock.lot.csv): every lot of an opening-stock line, by SKU and lot. */
+export function exportedLots(db: Db): IterableIterator<{ sku: string; lot: string }> {
+  return db.prepare("SELECT DISTINCT sku, lot FROM op WHERE rule IS NULL AND lot <> '' ORDER BY sku, lot").iterate() as IterableIterator<{ sku: string; lot: string }>;
+}
+
 /** The working tables buildPlan leaves for the writer; drop them when done. */
 export const WORK_TABLES = ['xl', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku', 'xqty'] as const;
 

@@ -11,12 +11,11 @@
  * - a location: the complete name the export's stock.quant files use (a bin under its
  *   warehouse's `CODE/Stock`, or `CODE/Stock` itself for stock kept per warehouse).
  */
-import type { Db } from '../staging/database.js';
+import { tempTablesOnDisk, type Db } from '../staging/database.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
 import type { OdooVersion } from './headers.js';
 import { externalId } from './ids.js';
-import { tempTablesOnDisk } from './odoo.js';
-import { buildPlan, dropWorkTables } from './plan.js';
+import { buildPlan, dropWorkTables, exportedLots } from './plan.js';
 import { exportSettings } from './settings.js';
 
 export type LotReference = { readonly ref: string } | { readonly untracked: true } | { readonly missing: true };
@@ -33,12 +32,11 @@ export interface OpeningStockReferences {
 export function openingStockReferences(db: Db, options: { odooVersion: OdooVersion; config: WorkspaceConfig }): OpeningStockReferences {
   const settings = exportSettings(options.config);
   // The plan's working tables hold a row per staged line: on disk, as the export keeps them.
-  const restoreTempStore = tempTablesOnDisk(db);
+  const restoreTempStore = tempTablesOnDisk(db, 8);
   try {
     const plan = buildPlan(db, { odooVersion: options.odooVersion, config: options.config, settings });
     const tracked = new Map(plan.products.map((p) => [p.sku, p.tracking !== 'none']));
-    // The lots stock.lot.csv is written from (export/odoo.ts writeFiles).
-    const lots = new Set((db.prepare("SELECT DISTINCT sku, lot FROM op WHERE rule IS NULL AND lot <> ''").raw(true).all() as [string, string][]).map(([sku, lot]) => `${sku}\u0000${lot}`));
+    const lots = new Set(Array.from(exportedLots(db), (r) => `${r.sku}\u0000${r.lot}`));
     return {
       product: (sku) => (tracked.has(sku) ? externalId.product(sku) : undefined),
       lot: (sku, lot) => (!tracked.get(sku) ? { untracked: true } : lots.has(`${sku}\u0000${lot}`) ? { ref: externalId.lot(sku, lot) } : { missing: true }),

@@ -14,7 +14,7 @@
  * count: it is set aside from the quantity leg and still carries value. Everything
  * left out is in summary.set_aside with its reason; nothing disappears.
  */
-import type { Db } from '../staging/database.js';
+import { tempTablesOnDisk, type Db } from '../staging/database.js';
 import { DecimalSum, addDecimals, canonicalDecimal, compareDecimals, formatScaled, mulDecimals, parseScaled, subDecimals, type Scaled } from '../model/decimal.js';
 import { assignQuantityCauses, assignSyncCauses, assignValuationCauses } from './causes.js';
 import { toleranceFor, withinTolerance, type ToleranceConfig } from './tolerance.js';
@@ -171,11 +171,10 @@ function subtract(a: Scaled, b: Scaled): Scaled {
 }
 
 export function openReconciliation(db: Db, options: { tolerances: ToleranceConfig }): Reconciliation {
-  // The temporary tables hold a row per staged line: on disk with a bounded cache,
-  // not in memory, so a million lines per side do not cost a gigabyte.
-  db.pragma('temp_store = FILE');
-  db.pragma('temp.cache_size = -32768');
-  db.pragma('threads = 2');
+  // The temporary tables hold a row per staged line: on disk with a bounded cache, not
+  // in memory, so a million lines per side do not cost a gigabyte. Left so: the lines
+  // stream from them until the command ends.
+  tempTablesOnDisk(db, 32);
   prepare(db);
   // Memory holds no per-item data unless a tolerance needs it (a million-line workspace
   // has hundreds of thousands of items).

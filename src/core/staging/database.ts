@@ -112,3 +112,31 @@ export function quoteIdentifier(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`refusing unexpected SQL identifier ${JSON.stringify(name)}`);
   return `"${name}"`;
 }
+
+/**
+ * Temporary tables on disk (the OS's temporary folder) with a cache of `cacheMb`, and
+ * a second thread for big sorts: for work whose working tables hold a row per staged
+ * line (reconcile, export), so that memory does not grow with the input. SQLite allows
+ * the switch only while the connection has no temporary tables inside a transaction;
+ * where it cannot switch, they stay in memory. Returns the undo, for callers that
+ * finish before the command does.
+ */
+export function tempTablesOnDisk(db: Db, cacheMb: number): () => void {
+  const before = db.pragma('temp_store', { simple: true }) as number;
+  const threadsBefore = db.pragma('threads', { simple: true }) as number;
+  db.pragma('threads = 2');
+  try {
+    db.pragma('temp_store = FILE');
+    db.pragma(`temp.cache_size = -${Math.round(cacheMb * 1024)}`);
+  } catch {
+    return () => void db.pragma(`threads = ${threadsBefore}`);
+  }
+  return () => {
+    db.pragma(`threads = ${threadsBefore}`);
+    try {
+      db.pragma(`temp_store = ${before}`);
+    } catch {
+      // inside the caller's transaction with temporary storage in use: it stays on disk
+    }
+  };
+}
