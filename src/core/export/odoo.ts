@@ -355,7 +355,7 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
   put(reports, 'costs.csv', undefined, REPORT_COLUMNS.costs, costRows());
   put(reports, 'rejects.csv', undefined, REPORT_COLUMNS.rejects, plan.rejects.map((r) => [r.file, r.record, r.rule, r.reason, r.sku, r.warehouse, r.location, r.lot, r.qty, r.source]));
   const roundingRows = function* (): Generator<CsvValue[]> {
-    for (const r of db.prepare('SELECT o.sku, o.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NULL AND o.rounded <> o.micro ORDER BY o.sku, o.warehouse, l.location, o.lot').iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
+    for (const r of db.prepare('SELECT o.sku, l.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NULL AND o.rounded <> o.micro ORDER BY o.sku, l.warehouse, l.location, o.lot').iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
       yield [r.sku, r.warehouse, r.location, r.lot, formatMicro(r.micro), formatMicro(r.rounded), formatMicro(r.rounded - r.micro)];
     }
   };

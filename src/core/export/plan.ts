@@ -222,37 +222,12 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
   collectGarbage();
 
   // ---- opening stock lines (temporary tables), then warehouses and locations
-  prepareLines(db);
-  // One pass over the lines for everything the plan needs to know about their shape:
-  // the places stock sits (warehouse × location key) with the sides and usability seen
-  // there. DISTINCT keeps a small index of those combinations instead of sorting the lines.
-  const shape = lineShape(db);
+  // The places stock sits are resolved once per distinct place a source names (a few
+  // thousand), not once per line (millions): the lines find theirs by what they name.
+  const shape = namedPlaces(db);
   const { warehouses, locations, resolve } = locationPlanner(db, settings, findings, shape);
-  const linesRead = (db.prepare('SELECT count(*) AS n FROM xl').get() as { n: number }).n;
+  const linesRead = (db.prepare("SELECT count(*) AS n FROM quantities WHERE kind IN ('counts', 'erp', 'wms')").get() as { n: number }).n;
   const opening = selectOpening(db, settings.openingStock, shape);
-  const selected = opening.condition;
-  // Only counts can supersede the book: without any, no line needs looking at.
-  const superseded = opening.anyCounted || settings.openingStock === 'counts'
-    ? (db.prepare(`SELECT count(*) AS n, sum(x.micro) AS micro FROM xl x JOIN xwh w ON w.warehouse = x.warehouse WHERE x.side = w.book AND NOT (${selected})`).safeIntegers(true).get() as { n: bigint; micro: bigint | null })
-    : { n: 0n, micro: 0n };
-
-  // Unusable lines in scope: rejected (or findings), with the line as staged.
-  const kindOf: Record<string, string> = { P: 'counts', E: 'erp', W: 'wms' };
-  const unusableRows = shape.some((r) => !r.usable) ? (db.prepare(`SELECT x.side, x.row_id, x.warehouse FROM xl x JOIN xwh w ON w.warehouse = x.warehouse WHERE NOT x.usable AND (${selected})`).raw(true).all() as [string, number, string][]) : [];
-  const unusable = unusableRows.map(([side, rowId, warehouse]) => {
-    const kind = kindOf[side]!;
-    const r = db
-      .prepare(`SELECT coalesce(q.sku, q.spelling, '') AS sku, coalesce(t.location, '') AS location, coalesce(t.lot, '') AS lot, q.qty, q.reason, q.status FROM quantities q JOIN ${kind} t ON t.id = q.row_id WHERE q.kind = ? AND q.row_id = ?`)
-      .get(kind, rowId) as { sku: string; location: string; lot: string; qty: string; reason: string; status: string };
-    return { ...r, warehouse, side };
-  });
-  unusable.sort((x, y) => cmp(x.sku, y.sku) || cmp(x.warehouse, y.warehouse) || cmp(x.location, y.location) || cmp(x.lot, y.lot));
-  for (const r of unusable) {
-    const rule = r.status === 'unmapped_sku' || r.status === 'review_sku' ? 'product_unresolved' : 'unit_unconvertible';
-    const record = `${r.sku} @ ${r.location || r.warehouse}${r.lot ? ` / ${r.lot}` : ''}`;
-    if (settings.exclude.has('unusable')) rejects.push({ file: QUANT_FILE, record, rule, reason: r.reason, sku: r.sku, warehouse: r.warehouse, location: r.location, lot: r.lot, qty: r.qty, source: r.side === 'P' ? 'count' : 'book' });
-    else findings.push({ file: QUANT_FILE, record, rule, message: r.reason });
-  }
 
   // n: the product's index in `products`, so that the writer looks products up by number, not by text.
   db.exec('DROP TABLE IF EXISTS temp.xsku; CREATE TEMP TABLE xsku (sku TEXT PRIMARY KEY, tracking TEXT NOT NULL, step INTEGER NOT NULL, n INTEGER NOT NULL) WITHOUT ROWID;');
@@ -273,8 +248,7 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
 
   // Each place stock sits, resolved once: its Odoo complete name (or why it has none).
   // loc_id numbers the places in file order (complete name, then warehouse and location
-  // key), so that sorting the lines by loc_id puts them in file order; the table is keyed
-  // by what a line names, so that a line finds its place in one look-up.
+  // key), so that sorting the lines by loc_id puts them in file order.
   const masterLocation = new Map((db.prepare('SELECT key, location FROM xlocm').raw(true).all() as [string, string | null][]).map(([key, location]) => [key, location]));
   const seenPlaces = new Set<string>();
   const places: { warehouse: string; loc_key: string; location: string; resolved: { ref: string } | { problem: string } }[] = [];
@@ -292,15 +266,64 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
   const insertLoc = db.prepare('INSERT INTO xloc (warehouse, loc_key, loc_id, location, ref, problem) VALUES (?, ?, ?, ?, ?, ?)');
   inFileOrder.forEach(({ p }, locId) => insertLoc.run(p.warehouse, p.loc_key, locId, p.location, 'ref' in p.resolved ? p.resolved.ref : null, 'problem' in p.resolved ? p.resolved.problem : null));
 
+  // Per named place: its place number, whether it resolves to no Odoo location, whether its lines make the opening stock (sel),
+  // and whether they are book lines superseded by counts.
+  db.exec(`
+DROP TABLE IF EXISTS temp.xplace;
+CREATE TEMP TABLE xplace (side TEXT NOT NULL, wh_raw TEXT NOT NULL, loc_raw TEXT NOT NULL, loc_id INTEGER NOT NULL, unresolved INTEGER NOT NULL, sel INTEGER NOT NULL, superseded INTEGER NOT NULL, PRIMARY KEY (side, wh_raw, loc_raw)) WITHOUT ROWID;
+INSERT INTO xplace
+SELECT x.side, x.wh_raw, x.loc_raw, l.loc_id, l.ref IS NULL, (${opening.condition}), x.side = w.book AND NOT (${opening.condition})
+FROM xnamed x JOIN xwh w ON w.warehouse = x.warehouse JOIN xloc l ON l.warehouse = x.warehouse AND l.loc_key = x.loc_key;`);
+  const sidesOf = (flag: 'sel' | 'superseded'): (typeof SIDES)[number][] => SIDES.filter(([side]) => db.prepare(`SELECT 1 FROM xplace WHERE side = ? AND ${flag} LIMIT 1`).get(side) !== undefined);
+  // A source's lines with their named place (r) and their product (s), by the line's own raw values.
+  // CROSS JOIN keeps the lines the outer loop: the planner must never scan them per place.
+  const linesOf = ([side, kind]: (typeof SIDES)[number], also = ''): string => `
+  FROM quantities q CROSS JOIN ${kind} t CROSS JOIN xplace r ${also} LEFT JOIN xsku s ON s.sku = q.sku
+  WHERE q.kind = '${kind}' AND t.id = q.row_id AND r.side = '${side}' AND r.wh_raw = coalesce(t.warehouse, '') AND r.loc_raw = coalesce(t.location, '')`;
+
+  // Only counts can supersede the book: without any, no line needs looking at.
+  const superseded = { n: 0n, micro: 0n };
+  for (const source of sidesOf('superseded')) {
+    const r = db.prepare(`SELECT count(*) AS n, coalesce(sum(q.qty_micro), 0) AS micro ${linesOf(source)} AND r.superseded`).safeIntegers(true).get() as { n: bigint; micro: bigint };
+    superseded.n += r.n;
+    superseded.micro += r.micro;
+  }
+
+  // Unusable lines in scope: rejected (or findings), with the line as staged.
+  const anyUnusable = db.prepare(`SELECT 1 FROM quantities WHERE kind IN ('counts', 'erp', 'wms') AND status NOT IN ${USABLE} LIMIT 1`).get() !== undefined;
+  const unusable = !anyUnusable
+    ? []
+    : sidesOf('sel').flatMap((source) =>
+        db
+          .prepare(`SELECT coalesce(q.sku, q.spelling, '') AS sku, coalesce(t.location, '') AS location, coalesce(t.lot, '') AS lot, q.qty, q.reason, q.status, l.warehouse, '${source[0]}' AS side ${linesOf(source, 'JOIN xloc l ON l.loc_id = r.loc_id')} AND r.sel AND q.status NOT IN ${USABLE}`)
+          .all() as { sku: string; location: string; lot: string; qty: string; reason: string; status: string; warehouse: string; side: string }[],
+      );
+  unusable.sort((x, y) => cmp(x.sku, y.sku) || cmp(x.warehouse, y.warehouse) || cmp(x.location, y.location) || cmp(x.lot, y.lot));
+  for (const r of unusable) {
+    const rule = r.status === 'unmapped_sku' || r.status === 'review_sku' ? 'product_unresolved' : 'unit_unconvertible';
+    const record = `${r.sku} @ ${r.location || r.warehouse}${r.lot ? ` / ${r.lot}` : ''}`;
+    if (settings.exclude.has('unusable')) rejects.push({ file: QUANT_FILE, record, rule, reason: r.reason, sku: r.sku, warehouse: r.warehouse, location: r.location, lot: r.lot, qty: r.qty, source: r.side === 'P' ? 'count' : 'book' });
+    else findings.push({ file: QUANT_FILE, record, rule, message: r.reason });
+  }
+
   // One row per product × place × lot, in the order of the load files (place, product, lot), so
   // that the writer streams it by rowid without sorting again; rule says why a row is not
   // written (NULL: it is written). A zero balance is written (a count of 0 is a valid count)
   // unless export.exclude lists `zero`.
   const zeroRule = settings.exclude.has('zero') ? "'zero_stock'" : 'NULL';
+  const openingLines = sidesOf('sel')
+    .map(
+      (source) =>
+        `SELECT r.loc_id * 4294967296 + coalesce(s.n, 4294967295) AS place_product, r.loc_id, s.n, q.sku, CASE WHEN s.tracking IN ('lot', 'serial') THEN coalesce(trim(t.lot), '') ELSE '' END AS lot, q.qty_micro AS micro, '${source[0]}' AS side,
+           coalesce(trim(t.lot), '') <> '' AND coalesce(s.tracking, 'none') NOT IN ('lot', 'serial') AS lot_dropped, r.unresolved, s.tracking, s.step ${linesOf(source)} AND r.sel AND q.status IN ${USABLE}`,
+    )
+    .join('\nUNION ALL\n');
   db.exec(`
 DROP TABLE IF EXISTS temp.op;
-CREATE TEMP TABLE op AS
-SELECT sku, product_n, warehouse, loc_id, lot, micro, rounded, source, lot_dropped, tracking,
+CREATE TEMP TABLE op (sku TEXT, product_n INTEGER, loc_id INTEGER NOT NULL, lot TEXT NOT NULL, micro INTEGER, rounded INTEGER, source TEXT NOT NULL, lot_dropped INTEGER NOT NULL, tracking TEXT, rule TEXT);
+${openingLines === '' ? '' : `
+INSERT INTO op
+SELECT sku, product_n, loc_id, lot, micro, rounded, source, lot_dropped, tracking,
   CASE
     WHEN tracking IS NULL THEN 'product_unresolved'
     WHEN unresolved THEN 'location_unresolved'
@@ -310,18 +333,17 @@ SELECT sku, product_n, warehouse, loc_id, lot, micro, rounded, source, lot_dropp
     WHEN tracking = 'serial' AND rounded <> 1000000 THEN 'serial_qty_not_1'
   END AS rule
 FROM (
-  SELECT x.sku, x.warehouse, l.loc_id, CASE WHEN s.tracking IN ('lot', 'serial') THEN x.lot ELSE '' END AS lot,
-         sum(x.micro) AS micro,
-         CASE WHEN s.step IS NULL THEN sum(x.micro) WHEN sum(x.micro) >= 0 THEN ((sum(x.micro) + s.step / 2) / s.step) * s.step ELSE -(((-sum(x.micro) + s.step / 2) / s.step) * s.step) END AS rounded,
+  SELECT x.sku, x.loc_id, x.lot, sum(x.micro) AS micro,
+         CASE WHEN x.step IS NULL THEN sum(x.micro) WHEN sum(x.micro) >= 0 THEN ((sum(x.micro) + x.step / 2) / x.step) * x.step ELSE -(((-sum(x.micro) + x.step / 2) / x.step) * x.step) END AS rounded,
          CASE WHEN min(x.side) = 'P' THEN 'count' ELSE 'book' END AS source,
-         max(x.lot <> '' AND coalesce(s.tracking, 'none') NOT IN ('lot', 'serial')) AS lot_dropped,
-         s.tracking, s.n AS product_n, l.ref IS NULL AS unresolved
-  FROM xl x JOIN xwh w ON w.warehouse = x.warehouse
-  JOIN xloc l ON l.warehouse = x.warehouse AND l.loc_key = x.loc_key
-  LEFT JOIN xsku s ON s.sku = x.sku
-  WHERE x.usable AND (${selected})
-  GROUP BY l.loc_id, x.sku, 4
-);`);
+         max(x.lot_dropped) AS lot_dropped,
+         x.tracking, x.n AS product_n, x.unresolved
+  FROM (${openingLines}) x
+  -- Place and product as one integer sort faster than their texts, in the same order:
+  -- products are numbered in SKU order. The SKU only separates lines whose product is
+  -- not exported (no number).
+  GROUP BY x.place_product, x.sku, x.lot
+);`}`);
   if (products.some((p) => p.tracking === 'serial')) {
     db.exec("UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND tracking = 'serial' AND rounded <> 0 AND (sku, lot) IN (SELECT sku, lot FROM op WHERE tracking = 'serial' AND lot <> '' AND rounded > 0 GROUP BY sku, lot HAVING count(*) > 1);");
   }
@@ -339,7 +361,7 @@ FROM (
     serial_duplicate: (r) => `serial ${r.lot} is in more than one location`,
   };
   for (const r of db
-    .prepare('SELECT o.sku, o.warehouse, l.location, o.lot, o.rounded, o.rule, o.tracking, o.source, l.problem FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NOT NULL ORDER BY o.sku, o.warehouse, l.location, o.lot')
+    .prepare('SELECT o.sku, l.warehouse, l.location, o.lot, o.rounded, o.rule, o.tracking, o.source, l.problem FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NOT NULL ORDER BY o.sku, l.warehouse, l.location, o.lot')
     .iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; rounded: number; rule: string; tracking: string | null; source: string; problem: string | null }>) {
     const qty = fromMicro(r.rounded);
     const record = `${r.sku} @ ${r.location || r.warehouse}${r.lot ? ` / ${r.lot}` : ''}`;
@@ -413,27 +435,10 @@ function* itemsBySku(db: Db): Generator<ItemRow> {
   }
 }
 
-/** xl: every count and book line (usable or not) with its warehouse, location key and lot; slim, for it can hold millions. */
-function prepareLines(db: Db): void {
-  db.exec(`
-DROP TABLE IF EXISTS temp.xlocm;
-CREATE TEMP TABLE xlocm AS SELECT ${LOC_KEY('location')} AS key, max(location) AS location, max(warehouse) AS warehouse FROM locations GROUP BY 1;
-CREATE INDEX temp.xlocm_key ON xlocm(key);
-DROP TABLE IF EXISTS temp.xwhn;
-CREATE TEMP TABLE xwhn AS SELECT DISTINCT upper(trim(warehouse)) AS key, warehouse FROM locations WHERE warehouse IS NOT NULL;
-DROP TABLE IF EXISTS temp.xl;
-CREATE TEMP TABLE xl (side TEXT NOT NULL, row_id INTEGER NOT NULL, sku TEXT, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, lot TEXT NOT NULL, micro INTEGER, usable INTEGER NOT NULL);
-`);
-  for (const [side, kind] of [['P', 'counts'], ['E', 'erp'], ['W', 'wms']] as const) {
-    db.exec(`
-INSERT INTO xl (side, row_id, sku, warehouse, loc_key, lot, micro, usable)
-SELECT '${side}', t.id, q.sku, ${warehouseOf('t')}, coalesce(${LOC_KEY('t.location')}, ''), coalesce(trim(t.lot), ''), q.qty_micro, q.status IN ${USABLE}
-FROM quantities q JOIN ${kind} t ON t.id = q.row_id
-WHERE q.kind = '${kind}';`);
-  }
-}
+/** The sources of lines: counts, the ERP and the WMS, by side letter and table. */
+const SIDES = [['P', 'counts'], ['E', 'erp'], ['W', 'wms']] as const;
 
-/** A combination of place, side and usability the lines hold (few: a handful per location), by warehouse and location key. */
+/** A place as the lines name it, by side: the warehouse and location key it resolves to, whether it has usable lines. */
 interface LineShape {
   readonly warehouse: string;
   readonly loc_key: string;
@@ -442,31 +447,45 @@ interface LineShape {
 }
 
 /**
- * The shape of xl in one pass. A warehouse written in another case than the location
- * master's ("wh-north") is the master's: the lines are renamed (rarely needed, so the
- * pass runs again only then).
+ * xnamed: every distinct place (warehouse and location as written) each source names,
+ * with the warehouse and location key it resolves to, as reconcile reads it. A
+ * warehouse written in another case than the location master's ("wh-north") is the
+ * master's. NULL and '' name the same place: warehouseOf and LOC_KEY treat them
+ * alike. Returns the distinct resolved places with their sides.
  */
-function lineShape(db: Db): LineShape[] {
-  // Ordered by SQLite (bytes of UTF-8), as the places are numbered.
-  const read = (): LineShape[] => db.prepare('SELECT * FROM (SELECT DISTINCT warehouse, loc_key, side, usable FROM xl) ORDER BY 1, 2').all() as LineShape[];
-  const shape = read();
-  const spelling = new Map((db.prepare('SELECT key, warehouse FROM xwhn').all() as { key: string; warehouse: string }[]).map((r) => [r.key, r.warehouse]));
-  const rename = db.prepare('UPDATE xl SET warehouse = ? WHERE warehouse = ?');
-  let renamed = false;
-  for (const warehouse of new Set(shape.map((r) => r.warehouse))) {
-    const master = spelling.get(warehouse.toUpperCase());
-    if (master !== undefined && master !== warehouse) {
-      rename.run(master, warehouse);
-      renamed = true;
-    }
+function namedPlaces(db: Db): LineShape[] {
+  db.exec(`
+DROP TABLE IF EXISTS temp.xlocm;
+CREATE TEMP TABLE xlocm AS SELECT ${LOC_KEY('location')} AS key, max(location) AS location, max(warehouse) AS warehouse FROM locations GROUP BY 1;
+CREATE INDEX temp.xlocm_key ON xlocm(key);
+DROP TABLE IF EXISTS temp.xwhn;
+CREATE TEMP TABLE xwhn AS SELECT DISTINCT upper(trim(warehouse)) AS key, warehouse FROM locations WHERE warehouse IS NOT NULL;
+DROP TABLE IF EXISTS temp.xnamed;
+CREATE TEMP TABLE xnamed (side TEXT NOT NULL, wh_raw TEXT NOT NULL, loc_raw TEXT NOT NULL, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, usable INTEGER NOT NULL, PRIMARY KEY (side, wh_raw, loc_raw)) WITHOUT ROWID;
+`);
+  for (const [side, kind] of SIDES) {
+    // Whether a WMS place holds usable lines decides whether the WMS is a warehouse's book:
+    // only there are the lines read with their quantities.
+    const named =
+      side === 'W'
+        ? `SELECT coalesce(t.warehouse, '') AS warehouse, coalesce(t.location, '') AS location, max(q.status IN ${USABLE}) AS usable FROM quantities q JOIN wms t ON t.id = q.row_id WHERE q.kind = 'wms' GROUP BY 1, 2`
+        : `SELECT coalesce(warehouse, '') AS warehouse, coalesce(location, '') AS location, 1 AS usable FROM ${kind} GROUP BY 1, 2`;
+    db.exec(`INSERT INTO xnamed SELECT '${side}', t.warehouse, t.location, ${warehouseOf('t')}, ${LOC_KEY('t.location')}, t.usable FROM (${named}) t;`);
   }
-  return renamed ? read() : shape;
+  const spelling = new Map((db.prepare('SELECT key, warehouse FROM xwhn').all() as { key: string; warehouse: string }[]).map((r) => [r.key, r.warehouse]));
+  const rename = db.prepare('UPDATE xnamed SET warehouse = ? WHERE warehouse = ?');
+  for (const warehouse of db.prepare('SELECT DISTINCT warehouse FROM xnamed').pluck().all() as string[]) {
+    const master = spelling.get(warehouse.toUpperCase());
+    if (master !== undefined && master !== warehouse) rename.run(master, warehouse);
+  }
+  // Ordered by SQLite (bytes of UTF-8), as the places are numbered.
+  return db.prepare('SELECT warehouse, loc_key, side, max(usable) AS usable FROM xnamed GROUP BY 1, 2, 3 ORDER BY 1, 2, 3').all() as LineShape[];
 }
 
 /**
  * Per warehouse: which side is the book, whether it was counted, whether its book
  * is kept per bin (xwh), and the counted places (xcounted). Returns the SQL
- * condition, over `x` (an xl row) and `w` (its xwh row), of a line that makes the
+ * condition, over `x` (an xnamed row) and `w` (its xwh row), of a place whose lines make the
  * opening stock (see the module comment), and whether any warehouse was counted.
  */
 function selectOpening(db: Db, source: ExportSettings['openingStock'], shape: readonly LineShape[]): { condition: string; anyCounted: boolean } {
@@ -781,7 +800,7 @@ export function exportedLots(db: Db): IterableIterator<{ sku: string; lot: strin
 }
 
 /** The working tables buildPlan leaves for the writer; drop them when done. */
-export const WORK_TABLES = ['xl', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku', 'xqty'] as const;
+export const WORK_TABLES = ['xnamed', 'xplace', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku', 'xqty'] as const;
 
 export function dropWorkTables(db: Db): void {
   for (const table of WORK_TABLES) db.exec(`DROP TABLE IF EXISTS temp.${table}`);
