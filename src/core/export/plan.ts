@@ -22,6 +22,7 @@ import { collectGarbage } from '../memory.js';
 import type { Db } from '../staging/database.js';
 import { parsePack, type Catalogue, type CatalogueUnit } from '../uom/index.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
+import { EXACT_MICRO, EXACT_MICRO_OK } from '../reconcile/engine.js';
 import { productCost, type ProductCost } from './costs.js';
 import type { OdooVersion } from './headers.js';
 import { externalId } from './ids.js';
@@ -754,43 +755,76 @@ export function warehouseCodes(names: readonly string[], configured: Readonly<Re
   return out;
 }
 
-const ROWS_AT_ONCE = 10_000;
+const GL_USABLE_XREF = "('auto', 'merged', 'confirmed')";
+
+/**
+ * GL values per SKU (the canonical one where cleansing mapped the spelling), with the
+ * number of its product (null: not exported). Summed in SQL as exact millionths: the values are staged as plain decimals,
+ * and nearly all have at most 6 places (EXACT_MICRO_OK); the others are summed here in
+ * exact decimals. SQLite refuses an integer sum that overflows rather than rounding
+ * it: then every value is summed here.
+ */
+function* glBySku(db: Db): Generator<{ sku: string; n: number | null; micro: bigint; odd: DecimalSum | undefined }> {
+  const rows = (inSql: boolean): string => `
+SELECT CASE WHEN x.status IN ${GL_USABLE_XREF} THEN x.canonical_sku ELSE g.sku END AS sku, g.value,
+       ${inSql ? EXACT_MICRO_OK('g.value') : '0'} AS ok
+FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL AND g.value IS NOT NULL`;
+  type Sum = [sku: string, micro: bigint | null, odd: bigint, n: bigint | null];
+  const grouped = (inSql: boolean): Sum[] =>
+    db
+      .prepare(`SELECT g.*, s.n FROM (SELECT sku, sum(CASE WHEN ok THEN ${EXACT_MICRO('value')} END), sum(NOT ok) FROM (${rows(inSql)}) GROUP BY sku) g LEFT JOIN xsku s ON s.sku = g.sku`)
+      .raw(true)
+      .safeIntegers(true)
+      .all() as Sum[];
+  let inSql = true;
+  let sums: Sum[];
+  try {
+    sums = grouped(true);
+  } catch (err) {
+    if (!/integer overflow/i.test((err as Error).message)) throw err;
+    inSql = false;
+    sums = grouped(false);
+  }
+  const odd = new Map<string, DecimalSum>();
+  if (sums.some(([, , n]) => n > 0n)) {
+    for (const [sku, value] of db.prepare(`SELECT sku, value FROM (${rows(inSql)}) WHERE NOT ok`).raw(true).iterate() as IterableIterator<[string, string]>) {
+      odd.set(sku, (odd.get(sku) ?? new DecimalSum()).add(value));
+    }
+  }
+  for (const [sku, micro, oddRows, n] of sums) yield { sku, n: n === null ? null : Number(n), micro: micro ?? 0n, odd: oddRows > 0n ? odd.get(sku) : undefined };
+}
 
 /** Cost per product from the GL values (per SKU, every warehouse and account) and the opening quantity. */
 function costPlan(db: Db, products: readonly ProductRow[], digits: number): { costs: CostLine[]; glNotExported: { sku: string; value: string }[] } {
-  // A range of GL rows at once (.all costs less per row than a step per row).
-  const glRange = db
-    .prepare(
-      `SELECT CASE WHEN x.status IN ('auto', 'merged', 'confirmed') THEN x.canonical_sku ELSE g.sku END AS sku, g.value
-       FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.id > ? AND g.id <= ? AND g.sku IS NOT NULL AND g.value IS NOT NULL ORDER BY g.id`,
-    )
-    .raw(true);
-  const gl = new Map<string, DecimalSum>();
-  const lastGl = (db.prepare('SELECT max(id) FROM gl').pluck().get() as number | null) ?? 0;
-  for (let from = 0; from < lastGl; from += ROWS_AT_ONCE) {
-    for (const [sku, value] of glRange.all(from, from + ROWS_AT_ONCE) as [string, string][]) gl.set(sku, (gl.get(sku) ?? new DecimalSum()).add(value));
-  }
   // Summed per product number into a rowid table (a GROUP BY would sort the million rows
   // again). An integer sum that overflows comes back as a REAL: refused rather than rounded.
   db.exec(`
 DROP TABLE IF EXISTS temp.xqty;
 CREATE TEMP TABLE xqty (n INTEGER PRIMARY KEY, micro INTEGER NOT NULL);
 INSERT INTO xqty SELECT product_n, rounded FROM op WHERE rule IS NULL ON CONFLICT (n) DO UPDATE SET micro = micro + excluded.micro;`);
-  const qty: (string | undefined)[] = new Array<string | undefined>(products.length);
+  const qty: (bigint | undefined)[] = new Array<bigint | undefined>(products.length);
   for (const [n, m] of db.prepare('SELECT n, micro FROM xqty').raw(true).safeIntegers(true).iterate() as IterableIterator<[bigint, bigint | number]>) {
     if (typeof m !== 'bigint') throw new RangeError(`the opening quantity of ${products[Number(n)]!.sku} is too large to sum exactly`);
-    qty[Number(n)] = fromMicro(m);
+    qty[Number(n)] = m;
   }
+  // GL values by product number; the others belong to no exported product.
+  const glOf: ({ micro: bigint; odd: DecimalSum | undefined } | undefined)[] = new Array(products.length);
+  const glValueOf = (g: { micro: bigint; odd: DecimalSum | undefined }): string => (g.odd ? g.odd.add(fromMicro(g.micro)).toString() : fromMicro(g.micro));
+  const glNotExported: { sku: string; value: string }[] = [];
+  for (const g of glBySku(db)) {
+    if (g.n === null) glNotExported.push({ sku: g.sku, value: glValueOf(g) });
+    else glOf[g.n] = g;
+  }
+  glNotExported.sort((a, b) => cmp(a.sku, b.sku));
   const costs: CostLine[] = [];
   for (let n = 0; n < products.length; n++) {
     const p = products[n]!;
-    const q = qty[n] ?? '0';
-    const glValue = gl.get(p.sku)?.toString() ?? null;
-    gl.delete(p.sku);
-    costs.push({ sku: p.sku, qty: q, glValue, ...productCost({ glValue, qty: q, masterCost: p.masterCost, digits }) });
+    const g = glOf[n];
+    const glValue = g ? glValueOf(g) : null;
+    const q = qty[n] ?? 0n;
+    const qtyText = fromMicro(q);
+    costs.push({ sku: p.sku, qty: qtyText, glValue, ...productCost({ glValue, qty: qtyText, masterCost: p.masterCost, digits, micro: { gl: g && !g.odd ? g.micro : undefined, qty: q } }) });
   }
-  // What is left of the GL values belongs to no exported product.
-  const glNotExported = [...gl].map(([sku, v]) => ({ sku, value: v.toString() })).sort((a, b) => cmp(a.sku, b.sku));
   return { costs, glNotExported };
 }
 

@@ -181,6 +181,30 @@ describe('export files', () => {
     expect(result.controlTotals.total).toMatchObject({ lines: 2, qty: '19.13', value: '30.9982', gl_value: '31' });
   });
 
+  it('sums GL values exactly: more than 6 places, several rows per SKU, SKUs without a product', async () => {
+    const { db, dir, config } = await workspace({
+      erp: 'sku,location,qty\nA,W1/B-01,3\nB,W1/B-02,2\n',
+      gl: 'sku,warehouse,value\nA,W1,10.0000001\nA,W1,-0.0000001\nB,W1,1.25\nB,W1,0.75\nZ,W1,5.123456789\nZ,W1,1\n',
+    });
+    const result = await exportOdoo(db, { odooVersion: 18, outDir: path.join(dir, 'out'), config });
+    const costs = fs.readFileSync(path.join(dir, 'out', 'costs.csv'), 'utf8');
+    expect(costs).toContain('A,3,10,3.33,9.99,0.01,gl');
+    expect(costs).toContain('B,2,2,1,2,0,gl');
+    expect(costs).toContain('Z,,6.123456789,,,6.123456789,gl_not_exported');
+    expect(result.costTieOut).toMatchObject({ gl_value: '18.123456789', residual: '0.01', gl_not_exported: '6.123456789' });
+  });
+
+  it('sums GL values that overflow SQLite integers exactly, in decimals', async () => {
+    // 9 × 9,999,999,999.999999 in millionths is beyond 2^63: SQLite refuses the integer sum.
+    const value = '9999999999.999999';
+    const { db, dir, config } = await workspace({
+      erp: 'sku,location,qty\nA,W1/B-01,1\n',
+      gl: ['sku,warehouse,value', ...new Array(1000).fill(`A,W1,${value}`), ''].join('\n'),
+    });
+    const result = await exportOdoo(db, { odooVersion: 18, outDir: path.join(dir, 'out'), config });
+    expect(result.costTieOut).toMatchObject({ gl_value: '9999999999999.999', residual: '-0.001' });
+  });
+
   it('batches never split a location when it fits, and re-running gives byte-identical files', async () => {
     const counts = ['sku,location,qty', 'A,W1/B-01,1', 'B,W1/B-01,2', 'A,W1/B-02,3', 'B,W1/B-02,4', ''].join('\n');
     const { db, dir, config } = await workspace({ counts }, { residual_entry: { journal: 'MISC', account: '1400', counterpart: '1490', date: '2026-06-30' } });
