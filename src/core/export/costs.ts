@@ -5,7 +5,7 @@
  * value to the cent wherever the division allows; the residual (GL value − quantity
  * × cost) is exact and reported. Pure decimal arithmetic on BigInt: no floats.
  */
-import { canonicalDecimal, compareDecimals, mulDecimals, subDecimals, toScaled, fromScaled } from '../model/decimal.js';
+import { canonicalDecimal, compareDecimals, mulDecimals, subDecimals, toMicroNumber, toScaled, fromScaled } from '../model/decimal.js';
 
 export type CostBasis =
   | 'gl' // GL value ÷ opening quantity
@@ -39,15 +39,6 @@ export function divideHalfUp(a: string, b: string, digits: number): string {
 export function roundHalfUp(a: string, digits: number): string {
   return divideHalfUp(a, '1', digits);
 }
-
-/** A plain decimal with at most 9 integer and 6 fraction digits, as an integer count of millionths; undefined otherwise. */
-export function toMicroNumber(text: string): number | undefined {
-  const m = SIMPLE.exec(text);
-  if (!m) return undefined;
-  const v = Number(m[2]) * 1_000_000 + (m[3] ? Number(m[3].padEnd(6, '0')) : 0);
-  return m[1] ? -v : v;
-}
-const SIMPLE = /^(-?)(\d{1,9})(?:\.(\d{1,6}))?$/;
 
 /** An integer count of 10^-scale units as a plain decimal without trailing zeros. */
 function formatUnits(units: bigint, scale: number): string {

@@ -185,18 +185,6 @@ function swapInto(stage: string, outDir: string): void {
   }
 }
 
-/** Rounded millionths as a plain decimal (no exponent, no trailing zeros). */
-export function formatMicro(micro: number): string {
-  if (micro % 1_000_000 === 0) return String(micro / 1_000_000);
-  const negative = micro < 0;
-  const abs = negative ? -micro : micro;
-  const int = Math.floor(abs / 1_000_000);
-  const frac = abs - int * 1_000_000;
-  let text = String(int);
-  if (frac !== 0) text += `.${String(frac).padStart(6, '0').replace(/0+$/, '')}`;
-  return negative ? `-${text}` : text;
-}
-
 interface Written {
   files: ExportedFile[];
   reports: ExportedFile[];
@@ -272,7 +260,6 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
     const { rows: n, sha256 } = writeRows(target, columns, rows);
     list.push({ file, ...(model ? { model } : {}), rows: n, sha256 });
   };
-  const costBySku = new Map(plan.costs.map((c) => [c.sku, c]));
 
   progress('units and categories');
   if (version !== 19 && plan.uomCategories.length) put(files, 'uom.category.csv', 'uom.category', UOM_CATEGORY_COLUMNS, plan.uomCategories.map((c) => [c.id, c.name]));
@@ -284,8 +271,10 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
 
   progress('products');
   const productRows = function* (): Generator<CsvValue[]> {
-    for (const p of plan.products) {
-      const cost = costBySku.get(p.sku)!.cost;
+    for (let n = 0; n < plan.products.length; n++) {
+      const p = plan.products[n]!;
+      // plan.costs[n] is the cost of plan.products[n].
+      const cost = plan.costs[n]!.cost;
       const head = [p.id, p.sku, p.name, p.barcode];
       const tail = [p.tracking, cost, p.categoryRef];
       if (version === 17) yield [...head, 'product', p.uomRef, p.purchaseUomRef, ...tail];
@@ -302,7 +291,7 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
   progress('lots and serial numbers');
   const lotRows = function* (): Generator<CsvValue[]> {
     for (const r of exportedLots(db)) {
-      yield [externalId.lot(r.sku, r.lot), r.lot, costBySku.has(r.sku) ? externalId.product(r.sku) : ''];
+      yield [externalId.lot(r.sku, r.lot), r.lot, externalId.product(r.sku)];
     }
   };
   const lotFile = path.join(dir, 'stock.lot.csv');
@@ -311,7 +300,7 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
   else fs.rmSync(lotFile);
 
   progress('opening stock');
-  const quantTotals = writeQuants(db, plan, dir, costBySku);
+  const quantTotals = writeQuants(db, plan, dir);
   collectGarbage();
   files.push(...quantTotals.files);
 
@@ -328,7 +317,7 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
     t.qty.add(fromMicro(q.micro.total()));
     t.value.add(fromScaled({ units: q.value.total(), scale: 6 + plan.settings.costDigits }));
   }
-  for (const r of db.prepare("SELECT coalesce(warehouse, '') AS warehouse, value FROM gl WHERE sku IS NOT NULL AND value IS NOT NULL ORDER BY id").all() as { warehouse: string; value: string }[]) totalOf(r.warehouse).gl.add(r.value);
+  for (const [warehouse, value] of db.prepare("SELECT coalesce(warehouse, '') AS warehouse, value FROM gl WHERE sku IS NOT NULL AND value IS NOT NULL ORDER BY id").raw(true).iterate() as IterableIterator<[string, string]>) totalOf(warehouse).gl.add(value);
   const codeOf = new Map(plan.warehouses.map((w) => [w.name, w.code]));
   const warehouses: WarehouseTotal[] = [...totals.keys()].sort().map((w) => {
     const t = totals.get(w)!;
@@ -356,7 +345,7 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
   put(reports, 'rejects.csv', undefined, REPORT_COLUMNS.rejects, plan.rejects.map((r) => [r.file, r.record, r.rule, r.reason, r.sku, r.warehouse, r.location, r.lot, r.qty, r.source]));
   const roundingRows = function* (): Generator<CsvValue[]> {
     for (const r of db.prepare('SELECT o.sku, l.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NULL AND o.rounded <> o.micro ORDER BY o.sku, l.warehouse, l.location, o.lot').iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
-      yield [r.sku, r.warehouse, r.location, r.lot, formatMicro(r.micro), formatMicro(r.rounded), formatMicro(r.rounded - r.micro)];
+      yield [r.sku, r.warehouse, r.location, r.lot, fromMicro(r.micro), fromMicro(r.rounded), fromMicro(r.rounded - r.micro)];
     }
   };
   put(reports, 'rounding.csv', undefined, REPORT_COLUMNS.rounding, roundingRows());
@@ -420,7 +409,7 @@ interface QuantTotals {
  * only until they no longer fit the batch (at most a batch of them), so that whether
  * the location starts a new batch is known without counting the locations first.
  */
-function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyMap<string, { cost: string }>): QuantTotals {
+function writeQuants(db: Db, plan: ExportPlan, dir: string): QuantTotals {
   const limit = plan.settings.batchRows;
   const digits = plan.settings.costDigits;
   const accountingDate = plan.settings.accountingDate;
@@ -430,7 +419,7 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyM
   const productFields = fieldTable(plan.products.map((p) => `,${csvField(p.id)},`));
   const skus = plan.products.map((p) => p.sku);
   // Cost in units of 10^-digits, as a double when exact.
-  const costUnits = plan.products.map((p) => costInUnits(costBySku.get(p.sku)?.cost ?? '0', digits));
+  const costUnits = plan.costs.map((c) => costInUnits(c.cost, digits));
   const byWarehouse: QuantTotals['byWarehouse'] = new Map();
   const files: ExportedFile[] = [];
   let file: LineFile | undefined;
@@ -504,7 +493,7 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string, costBySku: ReadonlyM
       out.ascii(lotId);
       out.byte(COMMA);
       if (rounded >= 0 && rounded % 1_000_000 === 0) out.digits(rounded / 1_000_000);
-      else out.ascii(formatMicro(rounded));
+      else out.ascii(fromMicro(rounded));
       out.field(lineEnd, 0);
       out.lines++;
       if (holding && held.lines > room) {

@@ -17,12 +17,11 @@
  * could not use, negative balances, zero balances.
  */
 import { catalogueFor } from '../cleanse/cleanse.js';
-import { DecimalSum, canonicalDecimal, fromMicro } from '../model/decimal.js';
+import { DecimalSum, canonicalDecimal, fromMicro, toMicroNumber } from '../model/decimal.js';
 import { collectGarbage } from '../memory.js';
 import type { Db } from '../staging/database.js';
 import { parsePack, type Catalogue, type CatalogueUnit } from '../uom/index.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
-import { EXACT_MICRO, EXACT_MICRO_OK } from '../reconcile/engine.js';
 import { productCost, type ProductCost } from './costs.js';
 import type { OdooVersion } from './headers.js';
 import { externalId } from './ids.js';
@@ -755,44 +754,44 @@ export function warehouseCodes(names: readonly string[], configured: Readonly<Re
   return out;
 }
 
-const GL_USABLE_XREF = "('auto', 'merged', 'confirmed')";
 
 /**
- * GL values per SKU (the canonical one where cleansing mapped the spelling), with the
- * number of its product (null: not exported). Summed in SQL as exact millionths: the values are staged as plain decimals,
- * and nearly all have at most 6 places (EXACT_MICRO_OK); the others are summed here in
- * exact decimals. SQLite refuses an integer sum that overflows rather than rounding
- * it: then every value is summed here.
+ * GL values summed per product number (the SKU is the canonical one where cleansing
+ * mapped the spelling), and per SKU for SKUs that are not exported. Plain values of at
+ * most 6 places (nearly all) are summed as whole millionths in doubles while those are
+ * exact (below 2^53); any other value, and a product whose sum would leave that range,
+ * is summed in exact decimals.
  */
-function* glBySku(db: Db): Generator<{ sku: string; n: number | null; micro: bigint; odd: DecimalSum | undefined }> {
-  const rows = (inSql: boolean): string => `
-SELECT CASE WHEN x.status IN ${GL_USABLE_XREF} THEN x.canonical_sku ELSE g.sku END AS sku, g.value,
-       ${inSql ? EXACT_MICRO_OK('g.value') : '0'} AS ok
-FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL AND g.value IS NOT NULL`;
-  type Sum = [sku: string, micro: bigint | null, odd: bigint, n: bigint | null];
-  const grouped = (inSql: boolean): Sum[] =>
-    db
-      .prepare(`SELECT g.*, s.n FROM (SELECT sku, sum(CASE WHEN ok THEN ${EXACT_MICRO('value')} END), sum(NOT ok) FROM (${rows(inSql)}) GROUP BY sku) g LEFT JOIN xsku s ON s.sku = g.sku`)
-      .raw(true)
-      .safeIntegers(true)
-      .all() as Sum[];
-  let inSql = true;
-  let sums: Sum[];
-  try {
-    sums = grouped(true);
-  } catch (err) {
-    if (!/integer overflow/i.test((err as Error).message)) throw err;
-    inSql = false;
-    sums = grouped(false);
-  }
-  const odd = new Map<string, DecimalSum>();
-  if (sums.some(([, , n]) => n > 0n)) {
-    for (const [sku, value] of db.prepare(`SELECT sku, value FROM (${rows(inSql)}) WHERE NOT ok`).raw(true).iterate() as IterableIterator<[string, string]>) {
-      odd.set(sku, (odd.get(sku) ?? new DecimalSum()).add(value));
+function glSums(db: Db, products: number): { micro: Float64Array; has: Uint8Array; exact: Map<number, DecimalSum>; notExported: Map<string, DecimalSum> } {
+  const micro = new Float64Array(products);
+  const has = new Uint8Array(products);
+  const exact = new Map<number, DecimalSum>();
+  const notExported = new Map<string, DecimalSum>();
+  const range = db
+    .prepare(
+      `SELECT s.n, g.sku, g.value FROM (
+         SELECT g.id, CASE WHEN x.status IN ('auto', 'merged', 'confirmed') THEN x.canonical_sku ELSE g.sku END AS sku, g.value
+         FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.id > ? AND g.id <= ? AND g.sku IS NOT NULL AND g.value IS NOT NULL) g
+       LEFT JOIN xsku s ON s.sku = g.sku ORDER BY g.id`,
+    )
+    .raw(true);
+  const last = (db.prepare('SELECT max(id) FROM gl').pluck().get() as number | null) ?? 0;
+  for (let from = 0; from < last; from += GL_ROWS_AT_ONCE) {
+    for (const [n, sku, value] of range.all(from, from + GL_ROWS_AT_ONCE) as [number | null, string, string][]) {
+      if (n === null) {
+        notExported.set(sku, (notExported.get(sku) ?? new DecimalSum()).add(value));
+        continue;
+      }
+      has[n] = 1;
+      const m = toMicroNumber(value);
+      const next = m === undefined ? NaN : micro[n]! + m;
+      if (Math.abs(next) <= Number.MAX_SAFE_INTEGER) micro[n] = next;
+      else exact.set(n, (exact.get(n) ?? new DecimalSum()).add(value));
     }
   }
-  for (const [sku, micro, oddRows, n] of sums) yield { sku, n: n === null ? null : Number(n), micro: micro ?? 0n, odd: oddRows > 0n ? odd.get(sku) : undefined };
+  return { micro, has, exact, notExported };
 }
+const GL_ROWS_AT_ONCE = 10_000;
 
 /** Cost per product from the GL values (per SKU, every warehouse and account) and the opening quantity. */
 function costPlan(db: Db, products: readonly ProductRow[], digits: number): { costs: CostLine[]; glNotExported: { sku: string; value: string }[] } {
@@ -807,23 +806,17 @@ INSERT INTO xqty SELECT product_n, rounded FROM op WHERE rule IS NULL ON CONFLIC
     if (typeof m !== 'bigint') throw new RangeError(`the opening quantity of ${products[Number(n)]!.sku} is too large to sum exactly`);
     qty[Number(n)] = m;
   }
-  // GL values by product number; the others belong to no exported product.
-  const glOf: ({ micro: bigint; odd: DecimalSum | undefined } | undefined)[] = new Array(products.length);
-  const glValueOf = (g: { micro: bigint; odd: DecimalSum | undefined }): string => (g.odd ? g.odd.add(fromMicro(g.micro)).toString() : fromMicro(g.micro));
-  const glNotExported: { sku: string; value: string }[] = [];
-  for (const g of glBySku(db)) {
-    if (g.n === null) glNotExported.push({ sku: g.sku, value: glValueOf(g) });
-    else glOf[g.n] = g;
-  }
-  glNotExported.sort((a, b) => cmp(a.sku, b.sku));
+  const gl = glSums(db, products.length);
+  const glNotExported = [...gl.notExported].map(([sku, v]) => ({ sku, value: v.toString() })).sort((a, b) => cmp(a.sku, b.sku));
   const costs: CostLine[] = [];
   for (let n = 0; n < products.length; n++) {
     const p = products[n]!;
-    const g = glOf[n];
-    const glValue = g ? glValueOf(g) : null;
+    const exact = gl.exact.get(n);
+    const glMicro = gl.has[n] ? gl.micro[n]! : undefined;
+    const glValue = exact ? exact.add(fromMicro(glMicro ?? 0)).toString() : glMicro === undefined ? null : fromMicro(glMicro);
     const q = qty[n] ?? 0n;
     const qtyText = fromMicro(q);
-    costs.push({ sku: p.sku, qty: qtyText, glValue, ...productCost({ glValue, qty: qtyText, masterCost: p.masterCost, digits, micro: { gl: g && !g.odd ? g.micro : undefined, qty: q } }) });
+    costs.push({ sku: p.sku, qty: qtyText, glValue, ...productCost({ glValue, qty: qtyText, masterCost: p.masterCost, digits, micro: { gl: exact || glMicro === undefined ? undefined : BigInt(glMicro), qty: q } }) });
   }
   return { costs, glNotExported };
 }

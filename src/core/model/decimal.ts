@@ -129,19 +129,29 @@ export function addDecimals(a: string, b: string): string {
   return fromScaled({ units: rescale(x, scale) + rescale(y, scale), scale });
 }
 
-/** An exact running total; add() any number of decimal strings. */
+/**
+ * An exact running total; add() any number of decimal strings. Plain values of at most
+ * 6 places and 9 integer digits (nearly every quantity and amount) are added as whole
+ * millionths in a double while the total stays below 2^53, where doubles are exact;
+ * everything else, and the double's total when it would leave that range, in BigInt.
+ */
 export class DecimalSum {
   private units = 0n;
   private scale = 0;
+  private micro = 0;
   add(text: string | null | undefined): this {
     if (text === null || text === undefined || text === '') return this;
-    const v = parseScaled(text) ?? toScaled(text);
-    if (v.scale > this.scale) {
-      this.units *= 10n ** BigInt(v.scale - this.scale);
-      this.scale = v.scale;
+    const m = toMicroNumber(text);
+    if (m !== undefined) {
+      const next = this.micro + m;
+      if (Math.abs(next) <= Number.MAX_SAFE_INTEGER) {
+        this.micro = next;
+        return this;
+      }
+      this.settle();
     }
-    this.units += rescale(v, this.scale);
-    return this;
+    const v = parseScaled(text) ?? toScaled(text);
+    return this.addScaled(v.units, v.scale);
   }
   /** Adds scaled units (no string parse: for hot loops). */
   addScaled(units: bigint, scale: number): this {
@@ -152,17 +162,36 @@ export class DecimalSum {
     this.units += scale === this.scale ? units : units * 10n ** BigInt(this.scale - scale);
     return this;
   }
+  /** Moves the double's millionths into the BigInt total. */
+  private settle(): void {
+    if (this.micro === 0) return;
+    const micro = this.micro;
+    this.micro = 0;
+    this.addScaled(BigInt(micro), 6);
+  }
   /** Whether anything non-zero was added. */
   get isZero(): boolean {
+    this.settle();
     return this.units === 0n;
   }
   toString(): string {
+    this.settle();
     return formatScaled(this.units, this.scale);
   }
   get scaled(): Scaled {
+    this.settle();
     return { units: this.units, scale: this.scale };
   }
 }
+
+/** A plain decimal with at most 9 integer and 6 fraction digits, as an integer count of millionths; undefined otherwise. */
+export function toMicroNumber(text: string): number | undefined {
+  const m = PLAIN_MICRO.exec(text);
+  if (!m) return undefined;
+  const v = Number(m[2]) * 1_000_000 + (m[3] ? Number(m[3].padEnd(6, '0')) : 0);
+  return m[1] ? -v : v;
+}
+const PLAIN_MICRO = /^(-?)(\d{1,9})(?:\.(\d{1,6}))?$/;
 
 export function compareDecimals(a: string, b: string): number {
   const x = toScaled(a);
@@ -193,6 +222,16 @@ export function mulDecimals(a: string, b: string): string {
 }
 
 /** A decimal from an integer count of millionths. */
+/** Millionths as a plain decimal; whole numbers of safe size (nearly all) without BigInt. */
 export function fromMicro(micro: bigint | number): string {
-  return fromScaled({ units: BigInt(micro), scale: 6 });
+  const n = typeof micro === 'number' ? micro : micro >= -MAX_SAFE && micro <= MAX_SAFE ? Number(micro) : NaN;
+  if (!Number.isSafeInteger(n)) return fromScaled({ units: BigInt(micro), scale: 6 });
+  const negative = n < 0;
+  const abs = negative ? -n : n;
+  const int = Math.floor(abs / 1_000_000);
+  const frac = abs - int * 1_000_000;
+  let text = String(int);
+  if (frac !== 0) text += `.${String(frac).padStart(6, '0').replace(/0+$/, '')}`;
+  return negative && abs !== 0 ? `-${text}` : text;
 }
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);

@@ -120,19 +120,31 @@ export function quoteIdentifier(name: string): string {
  * the switch only while the connection has no temporary tables inside a transaction;
  * where it cannot switch, they stay in memory. Returns the undo, for callers that
  * finish before the command does.
+ *
+ * SQLite sorts in runs as large as the main database's cache and merges them: runs of
+ * SORT_RUN_MB sort a million lines faster than 16 MB ones (grouping the export's
+ * million stock lines: 1.6–2.0 s against 2.4–2.9 s, measured alternately), as they fit
+ * the processor's caches; the main cache is only read through here.
  */
+const SORT_RUN_MB = 4;
 export function tempTablesOnDisk(db: Db, cacheMb: number): () => void {
   const before = db.pragma('temp_store', { simple: true }) as number;
   const threadsBefore = db.pragma('threads', { simple: true }) as number;
+  const cacheBefore = db.pragma('main.cache_size', { simple: true }) as number;
   db.pragma('threads = 2');
+  db.pragma(`main.cache_size = -${SORT_RUN_MB * 1024}`);
+  const restoreSorting = (): void => {
+    db.pragma(`threads = ${threadsBefore}`);
+    db.pragma(`main.cache_size = ${cacheBefore}`);
+  };
   try {
     db.pragma('temp_store = FILE');
     db.pragma(`temp.cache_size = -${Math.round(cacheMb * 1024)}`);
   } catch {
-    return () => void db.pragma(`threads = ${threadsBefore}`);
+    return restoreSorting;
   }
   return () => {
-    db.pragma(`threads = ${threadsBefore}`);
+    restoreSorting();
     try {
       db.pragma(`temp_store = ${before}`);
     } catch {

@@ -194,15 +194,15 @@ describe('export files', () => {
     expect(result.costTieOut).toMatchObject({ gl_value: '18.123456789', residual: '0.01', gl_not_exported: '6.123456789' });
   });
 
-  it('sums GL values that overflow SQLite integers exactly, in decimals', async () => {
-    // 9 × 9,999,999,999.999999 in millionths is beyond 2^63: SQLite refuses the integer sum.
-    const value = '9999999999.999999';
+  it('sums GL values exactly beyond what doubles hold exactly (2^53 millionths), and beyond 9 digits', async () => {
     const { db, dir, config } = await workspace({
-      erp: 'sku,location,qty\nA,W1/B-01,1\n',
-      gl: ['sku,warehouse,value', ...new Array(1000).fill(`A,W1,${value}`), ''].join('\n'),
+      erp: 'sku,location,qty\nA,W1/B-01,1\nB,W1/B-02,1\n',
+      gl: ['sku,warehouse,value', ...new Array(20).fill('A,W1,999999999.999999'), 'B,W1,12345678901.25', 'B,W1,0.75', ''].join('\n'),
     });
-    const result = await exportOdoo(db, { odooVersion: 18, outDir: path.join(dir, 'out'), config });
-    expect(result.costTieOut).toMatchObject({ gl_value: '9999999999999.999', residual: '-0.001' });
+    await exportOdoo(db, { odooVersion: 18, outDir: path.join(dir, 'out'), config });
+    const costs = fs.readFileSync(path.join(dir, 'out', 'costs.csv'), 'utf8');
+    expect(costs).toContain('A,1,19999999999.99998,20000000000,20000000000,-0.00002,gl');
+    expect(costs).toContain('B,1,12345678902,12345678902,12345678902,0,gl');
   });
 
   it('batches never split a location when it fits, and re-running gives byte-identical files', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDecimals, canonicalDecimal, compareDecimals, DecimalSum, numberToDecimal } from '../../../src/core/model/decimal.js';
+import { addDecimals, canonicalDecimal, compareDecimals, DecimalSum, fromMicro, fromScaled, numberToDecimal } from '../../../src/core/model/decimal.js';
 
 describe('canonicalDecimal', () => {
   it.each([
@@ -41,5 +41,36 @@ describe('exact sums', () => {
         expect(compareDecimals(sum.toString(), (expected / 100).toFixed(2))).toBe(0);
       }),
     );
+  });
+
+  it('equals the BigInt sum for any mix of plain, long and huge decimals, past 2^53 millionths (property)', () => {
+    const decimal = fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 22n }), fc.integer({ min: 0, max: 9 })).map(([negative, units, scale]) => fromScaled({ units: negative ? -units : units, scale }));
+    const plainLarge = fc.integer({ min: -999_999_999, max: 999_999_999 }).map((n) => `${n}.999999`);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(decimal, plainLarge), { maxLength: 60 }), (values) => {
+        const exact = values.reduce((sum, v) => addDecimals(sum, v), '0');
+        const sum = new DecimalSum();
+        for (const v of values) sum.add(v);
+        expect(sum.toString()).toBe(exact);
+        expect(sum.isZero).toBe(exact === '0');
+      }),
+    );
+  });
+});
+
+describe('fromMicro', () => {
+  it('formats millionths as the exact decimal, numbers and BigInts alike (property)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), (micro) => {
+        const exact = fromScaled({ units: micro, scale: 6 });
+        expect(fromMicro(micro)).toBe(exact);
+        if (Number.isSafeInteger(Number(micro)) && BigInt(Number(micro)) === micro) expect(fromMicro(Number(micro))).toBe(exact);
+      }),
+    );
+    fc.assert(fc.property(fc.maxSafeInteger(), (micro) => fromMicro(micro) === fromScaled({ units: BigInt(micro), scale: 6 })));
+  });
+
+  it('writes no exponent, no trailing zeros and no negative zero', () => {
+    expect([0, -0, 1, -1, 1_000_000, -2_500_000, 7_126_000, 9_007_199_254_740_991].map(fromMicro)).toEqual(['0', '0', '0.000001', '-0.000001', '1', '-2.5', '7.126', '9007199254.740991']);
   });
 });
