@@ -275,11 +275,9 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
       const p = plan.products[n]!;
       // plan.costs[n] is the cost of plan.products[n].
       const cost = plan.costs[n]!.cost;
-      const head = [p.id, p.sku, p.name, p.barcode];
-      const tail = [p.tracking, cost, p.categoryRef];
-      if (version === 17) yield [...head, 'product', p.uomRef, p.purchaseUomRef, ...tail];
-      else if (version === 18) yield [...head, 'consu', '1', p.uomRef, p.purchaseUomRef, ...tail];
-      else yield [...head, 'consu', '1', p.uomRef, p.purchaseUomRef === p.uomRef ? '' : p.purchaseUomRef, ...tail];
+      if (version === 17) yield [p.id, p.sku, p.name, p.barcode, 'product', p.uomRef, p.purchaseUomRef, p.tracking, cost, p.categoryRef];
+      else if (version === 18) yield [p.id, p.sku, p.name, p.barcode, 'consu', '1', p.uomRef, p.purchaseUomRef, p.tracking, cost, p.categoryRef];
+      else yield [p.id, p.sku, p.name, p.barcode, 'consu', '1', p.uomRef, p.purchaseUomRef === p.uomRef ? '' : p.purchaseUomRef, p.tracking, cost, p.categoryRef];
     }
   };
   put(files, 'product.product.csv', 'product.product', productColumns(version), productRows());
@@ -344,6 +342,7 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
   put(reports, 'costs.csv', undefined, REPORT_COLUMNS.costs, costRows());
   put(reports, 'rejects.csv', undefined, REPORT_COLUMNS.rejects, plan.rejects.map((r) => [r.file, r.record, r.rule, r.reason, r.sku, r.warehouse, r.location, r.lot, r.qty, r.source]));
   const roundingRows = function* (): Generator<CsvValue[]> {
+    if (plan.summary.rounded_lines === 0) return;
     for (const r of db.prepare('SELECT o.sku, l.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NULL AND o.rounded <> o.micro ORDER BY o.sku, l.warehouse, l.location, o.lot').iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
       yield [r.sku, r.warehouse, r.location, r.lot, fromMicro(r.micro), fromMicro(r.rounded), fromMicro(r.rounded - r.micro)];
     }

@@ -179,18 +179,20 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
   const barcodeOwner = new Map<string, string>();
   let barcodesLeftOut = 0;
   const products: ProductRow[] = [];
+  const finding = (record: string, rule: string, message: string): void => void findings.push({ file: PRODUCT_FILE, record, rule, message });
+  const TRACKING = new Set(['none', 'lot', 'serial']);
   for (const item of items) {
     const record = item.sku;
-    const finding = (rule: string, message: string): void => void findings.push({ file: PRODUCT_FILE, record, rule, message });
     const base = units.base(item);
     if ('rule' in base) {
-      finding(base.rule, base.message);
+      finding(record, base.rule, base.message);
       continue;
     }
     const purchase = units.purchase(item, base);
-    if ('rule' in purchase) finding(purchase.rule, purchase.message);
-    const tracking = (['none', 'lot', 'serial'].includes((item.tracking ?? '').trim().toLowerCase()) ? (item.tracking ?? '').trim().toLowerCase() : 'none') as ProductRow['tracking'];
-    if (item.tracking && item.tracking.trim() && !['none', 'lot', 'serial'].includes(item.tracking.trim().toLowerCase())) finding('tracking_unknown', `tracking "${item.tracking}" is not none, lot or serial`);
+    if ('rule' in purchase) finding(record, purchase.rule, purchase.message);
+    const trackingText = item.tracking === null ? '' : item.tracking.trim().toLowerCase();
+    const tracking = (TRACKING.has(trackingText) ? trackingText : 'none') as ProductRow['tracking'];
+    if (trackingText !== '' && !TRACKING.has(trackingText)) finding(record, 'tracking_unknown', `tracking "${item.tracking}" is not none, lot or serial`);
     let barcode = '';
     const written = (item.barcode ?? '').trim();
     if (written) {
@@ -226,7 +228,7 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
   // thousand), not once per line (millions): the lines find theirs by what they name.
   const shape = namedPlaces(db);
   const { warehouses, locations, resolve } = locationPlanner(db, settings, findings, shape);
-  const linesRead = (db.prepare("SELECT count(*) AS n FROM quantities WHERE kind IN ('counts', 'erp', 'wms')").get() as { n: number }).n;
+  const linesRead = db.prepare('SELECT (SELECT count(*) FROM counts) + (SELECT count(*) FROM erp) + (SELECT count(*) FROM wms)').pluck().get() as number;
   const opening = selectOpening(db, settings.openingStock, shape);
 
   // n: the product's index in `products`, so that the writer looks products up by number, not by text.
@@ -465,11 +467,12 @@ CREATE TEMP TABLE xnamed (side TEXT NOT NULL, wh_raw TEXT NOT NULL, loc_raw TEXT
 `);
   for (const [side, kind] of SIDES) {
     // Whether a WMS place holds usable lines decides whether the WMS is a warehouse's book:
-    // only there are the lines read with their quantities.
+    // only there are the lines read with their quantities. DISTINCT keeps a small index of
+    // the places instead of sorting the lines (0.4 s against 1 s for a million).
     const named =
       side === 'W'
-        ? `SELECT coalesce(t.warehouse, '') AS warehouse, coalesce(t.location, '') AS location, max(q.status IN ${USABLE}) AS usable FROM quantities q JOIN wms t ON t.id = q.row_id WHERE q.kind = 'wms' GROUP BY 1, 2`
-        : `SELECT coalesce(warehouse, '') AS warehouse, coalesce(location, '') AS location, 1 AS usable FROM ${kind} GROUP BY 1, 2`;
+        ? `SELECT warehouse, location, max(usable) AS usable FROM (SELECT DISTINCT coalesce(t.warehouse, '') AS warehouse, coalesce(t.location, '') AS location, q.status IN ${USABLE} AS usable FROM quantities q JOIN wms t ON t.id = q.row_id WHERE q.kind = 'wms') GROUP BY 1, 2`
+        : `SELECT DISTINCT coalesce(warehouse, '') AS warehouse, coalesce(location, '') AS location, 1 AS usable FROM ${kind}`;
     db.exec(`INSERT INTO xnamed SELECT '${side}', t.warehouse, t.location, ${warehouseOf('t')}, ${LOC_KEY('t.location')}, t.usable FROM (${named}) t;`);
   }
   const spelling = new Map((db.prepare('SELECT key, warehouse FROM xwhn').all() as { key: string; warehouse: string }[]).map((r) => [r.key, r.warehouse]));
