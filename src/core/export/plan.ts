@@ -268,11 +268,13 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
   const insertLoc = db.prepare('INSERT INTO xloc (warehouse, loc_key, loc_id, location, ref, problem) VALUES (?, ?, ?, ?, ?, ?)');
   inFileOrder.forEach(({ p }, locId) => insertLoc.run(p.warehouse, p.loc_key, locId, p.location, 'ref' in p.resolved ? p.resolved.ref : null, 'problem' in p.resolved ? p.resolved.problem : null));
 
+  // Keyed location first: a line's look-up then mostly decides on the first column (a
+  // tenth less time per million lines than side first, whose values all lines share).
   // Per named place: its place number, whether it resolves to no Odoo location, whether its lines make the opening stock (sel),
   // and whether they are book lines superseded by counts.
   db.exec(`
 DROP TABLE IF EXISTS temp.xplace;
-CREATE TEMP TABLE xplace (side TEXT NOT NULL, wh_raw TEXT NOT NULL, loc_raw TEXT NOT NULL, loc_id INTEGER NOT NULL, unresolved INTEGER NOT NULL, sel INTEGER NOT NULL, superseded INTEGER NOT NULL, PRIMARY KEY (side, wh_raw, loc_raw)) WITHOUT ROWID;
+CREATE TEMP TABLE xplace (side TEXT NOT NULL, wh_raw TEXT NOT NULL, loc_raw TEXT NOT NULL, loc_id INTEGER NOT NULL, unresolved INTEGER NOT NULL, sel INTEGER NOT NULL, superseded INTEGER NOT NULL, PRIMARY KEY (loc_raw, wh_raw, side)) WITHOUT ROWID;
 INSERT INTO xplace
 SELECT x.side, x.wh_raw, x.loc_raw, l.loc_id, l.ref IS NULL, (${opening.condition}), x.side = w.book AND NOT (${opening.condition})
 FROM xnamed x JOIN xwh w ON w.warehouse = x.warehouse JOIN xloc l ON l.warehouse = x.warehouse AND l.loc_key = x.loc_key;`);
@@ -372,10 +374,29 @@ FROM (
     else if (r.rule !== 'zero_stock') findings.push({ file: QUANT_FILE, record, rule: r.rule, message });
   }
 
-  const counts = db.prepare('SELECT sum(lot_dropped) AS dropped, sum(rule IS NULL AND rounded <> micro) AS rounded FROM op').get() as { dropped: number | null; rounded: number | null };
+  // One pass over the opening stock per product: its quantity (for the cost), and the lots
+  // dropped and lines rounded (for the manifest). Grouping by the product's number sorts
+  // integers: faster than adding up into a keyed table.
+  const qty: (bigint | undefined)[] = new Array<bigint | undefined>(products.length);
+  const counts = { dropped: 0, rounded: 0 };
+  try {
+    for (const [n, micro, dropped, rounded] of db
+      .prepare('SELECT product_n, sum(CASE WHEN rule IS NULL THEN rounded END), sum(lot_dropped), sum(rule IS NULL AND rounded <> micro) FROM op GROUP BY product_n')
+      .raw(true)
+      .safeIntegers(true)
+      .iterate() as IterableIterator<[bigint | null, bigint | null, bigint, bigint]>) {
+      counts.dropped += Number(dropped);
+      counts.rounded += Number(rounded);
+      if (n !== null && micro !== null) qty[Number(n)] = micro;
+    }
+  } catch (err) {
+    // SQLite refuses an integer sum that overflows rather than rounding it.
+    if (/integer overflow/i.test((err as Error).message)) throw new RangeError('an opening quantity is too large to sum exactly (more than 9.2 × 10^12 units)');
+    throw err;
+  }
 
   // ---- costs
-  const { costs, glNotExported } = costPlan(db, products, settings.costDigits);
+  const { costs, glNotExported } = costPlan(db, products, qty, settings.costDigits);
 
   findings.sort((a, b) => cmp(a.file, b.file) || cmp(a.record, b.record) || cmp(a.rule, b.rule));
   return {
@@ -396,8 +417,8 @@ FROM (
       source: settings.openingStock,
       lines_read: linesRead,
       superseded_book: { lines: Number(superseded.n), qty: fromMicro(superseded.micro ?? 0n) },
-      lots_ignored_untracked: counts.dropped ?? 0,
-      rounded_lines: counts.rounded ?? 0,
+      lots_ignored_untracked: counts.dropped,
+      rounded_lines: counts.rounded,
       barcodes_left_out: barcodesLeftOut,
     },
   };
@@ -797,18 +818,7 @@ function glSums(db: Db, products: number): { micro: Float64Array; has: Uint8Arra
 const GL_ROWS_AT_ONCE = 10_000;
 
 /** Cost per product from the GL values (per SKU, every warehouse and account) and the opening quantity. */
-function costPlan(db: Db, products: readonly ProductRow[], digits: number): { costs: CostLine[]; glNotExported: { sku: string; value: string }[] } {
-  // Summed per product number into a rowid table (a GROUP BY would sort the million rows
-  // again). An integer sum that overflows comes back as a REAL: refused rather than rounded.
-  db.exec(`
-DROP TABLE IF EXISTS temp.xqty;
-CREATE TEMP TABLE xqty (n INTEGER PRIMARY KEY, micro INTEGER NOT NULL);
-INSERT INTO xqty SELECT product_n, rounded FROM op WHERE rule IS NULL ON CONFLICT (n) DO UPDATE SET micro = micro + excluded.micro;`);
-  const qty: (bigint | undefined)[] = new Array<bigint | undefined>(products.length);
-  for (const [n, m] of db.prepare('SELECT n, micro FROM xqty').raw(true).safeIntegers(true).iterate() as IterableIterator<[bigint, bigint | number]>) {
-    if (typeof m !== 'bigint') throw new RangeError(`the opening quantity of ${products[Number(n)]!.sku} is too large to sum exactly`);
-    qty[Number(n)] = m;
-  }
+function costPlan(db: Db, products: readonly ProductRow[], qty: readonly (bigint | undefined)[], digits: number): { costs: CostLine[]; glNotExported: { sku: string; value: string }[] } {
   const gl = glSums(db, products.length);
   const glNotExported = [...gl.notExported].map(([sku, v]) => ({ sku, value: v.toString() })).sort((a, b) => cmp(a.sku, b.sku));
   const costs: CostLine[] = [];
@@ -830,7 +840,7 @@ export function exportedLots(db: Db): IterableIterator<{ sku: string; lot: strin
 }
 
 /** The working tables buildPlan leaves for the writer; drop them when done. */
-export const WORK_TABLES = ['xnamed', 'xplace', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku', 'xqty'] as const;
+export const WORK_TABLES = ['xnamed', 'xplace', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku'] as const;
 
 export function dropWorkTables(db: Db): void {
   for (const table of WORK_TABLES) db.exec(`DROP TABLE IF EXISTS temp.${table}`);
