@@ -288,7 +288,7 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
 
   progress('lots and serial numbers');
   const lotRows = function* (): Generator<CsvValue[]> {
-    for (const r of exportedLots(db)) {
+    for (const r of exportedLots(db, plan)) {
       yield [externalId.lot(r.sku, r.lot), r.lot, externalId.product(r.sku)];
     }
   };
@@ -343,8 +343,9 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
   put(reports, 'rejects.csv', undefined, REPORT_COLUMNS.rejects, plan.rejects.map((r) => [r.file, r.record, r.rule, r.reason, r.sku, r.warehouse, r.location, r.lot, r.qty, r.source]));
   const roundingRows = function* (): Generator<CsvValue[]> {
     if (plan.summary.rounded_lines === 0) return;
-    for (const r of db.prepare('SELECT o.sku, l.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NULL AND o.rounded <> o.micro ORDER BY o.sku, l.warehouse, l.location, o.lot').iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
-      yield [r.sku, r.warehouse, r.location, r.lot, fromMicro(r.micro), fromMicro(r.rounded), fromMicro(r.rounded - r.micro)];
+    // Lines written have a product number, which orders as its SKU.
+    for (const r of db.prepare('SELECT o.product_n, l.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NULL AND o.micro IS NOT NULL ORDER BY o.product_n, l.warehouse, l.location, o.lot').iterate() as IterableIterator<{ product_n: number; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
+      yield [plan.products[r.product_n]!.sku, r.warehouse, r.location, r.lot, fromMicro(r.micro), fromMicro(r.rounded), fromMicro(r.rounded - r.micro)];
     }
   };
   put(reports, 'rounding.csv', undefined, REPORT_COLUMNS.rounding, roundingRows());

@@ -146,6 +146,8 @@ const QUANT_FILE = 'stock.quant.csv';
 const LOCATION_FILE = 'stock.location.csv';
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** SQLite's BINARY order (UTF-8 bytes), for the few rows sorted here rather than in SQL. */
+const cmpBytes = (a: string, b: string): number => (a === b ? 0 : Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
 
 export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: WorkspaceConfig; settings: ExportSettings }): ExportPlan {
   const { odooVersion: version, config, settings } = options;
@@ -324,10 +326,10 @@ FROM xnamed x JOIN xwh w ON w.warehouse = x.warehouse JOIN xloc l ON l.warehouse
     .join('\nUNION ALL\n');
   db.exec(`
 DROP TABLE IF EXISTS temp.op;
-CREATE TEMP TABLE op (sku TEXT, product_n INTEGER, loc_id INTEGER NOT NULL, lot TEXT NOT NULL, micro INTEGER, rounded INTEGER, source TEXT NOT NULL, lot_dropped INTEGER NOT NULL, tracking TEXT, rule TEXT);
+CREATE TEMP TABLE op (product_n INTEGER, sku TEXT, loc_id INTEGER NOT NULL, lot TEXT NOT NULL, rounded INTEGER, micro INTEGER, source TEXT NOT NULL, lot_dropped INTEGER NOT NULL, rule TEXT);
 ${openingLines === '' ? '' : `
 INSERT INTO op
-SELECT sku, product_n, loc_id, lot, micro, rounded, source, lot_dropped, tracking,
+SELECT product_n, CASE WHEN product_n IS NULL THEN sku END, loc_id, lot, rounded, CASE WHEN micro <> rounded THEN micro END, source, lot_dropped,
   CASE
     WHEN tracking IS NULL THEN 'product_unresolved'
     WHEN unresolved THEN 'location_unresolved'
@@ -349,7 +351,9 @@ FROM (
   GROUP BY x.place_product, x.sku, x.lot
 );`}`);
   if (products.some((p) => p.tracking === 'serial')) {
-    db.exec("UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND tracking = 'serial' AND rounded <> 0 AND (sku, lot) IN (SELECT sku, lot FROM op WHERE tracking = 'serial' AND lot <> '' AND rounded > 0 GROUP BY sku, lot HAVING count(*) > 1);");
+    db.exec(`
+UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND rounded <> 0 AND (product_n, lot) IN (
+  SELECT product_n, lot FROM op WHERE product_n IN (SELECT n FROM xsku WHERE tracking = 'serial') AND lot <> '' AND rounded > 0 GROUP BY 1, 2 HAVING count(*) > 1);`);
   }
   const excludedRules = new Map<string, boolean>([
     ['negative_stock', settings.exclude.has('negative')],
@@ -364,12 +368,14 @@ FROM (
     serial_qty_not_1: (r) => `serial ${r.lot} has quantity ${r.qty}; a serial number is one unit`,
     serial_duplicate: (r) => `serial ${r.lot} is in more than one location`,
   };
-  for (const r of db
-    .prepare('SELECT o.sku, l.warehouse, l.location, o.lot, o.rounded, o.rule, o.tracking, o.source, l.problem FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NOT NULL ORDER BY o.sku, l.warehouse, l.location, o.lot')
-    .iterate() as IterableIterator<{ sku: string; warehouse: string; location: string; lot: string; rounded: number; rule: string; tracking: string | null; source: string; problem: string | null }>) {
+  // op keeps the SKU only of lines without a product number: the others take their product's.
+  const ruled = (db.prepare('SELECT o.product_n, o.sku, l.warehouse, l.location, o.lot, o.rounded, o.rule, o.source, l.problem FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NOT NULL').all() as { product_n: number | null; sku: string | null; warehouse: string; location: string; lot: string; rounded: number; rule: string; source: string; problem: string | null }[])
+    .map((r) => ({ ...r, sku: r.product_n === null ? (r.sku ?? '') : products[r.product_n]!.sku, tracking: r.product_n === null ? '' : products[r.product_n]!.tracking }))
+    .sort((a, b) => cmpBytes(a.sku, b.sku) || cmpBytes(a.warehouse, b.warehouse) || cmpBytes(a.location, b.location) || cmpBytes(a.lot, b.lot));
+  for (const r of ruled) {
     const qty = fromMicro(r.rounded);
     const record = `${r.sku} @ ${r.location || r.warehouse}${r.lot ? ` / ${r.lot}` : ''}`;
-    const message = r.rule === 'location_unresolved' && r.problem ? r.problem : messages[r.rule]!({ qty, tracking: r.tracking ?? '', location: r.location, lot: r.lot });
+    const message = r.rule === 'location_unresolved' && r.problem ? r.problem : messages[r.rule]!({ qty, tracking: r.tracking, location: r.location, lot: r.lot });
     if (excludedRules.get(r.rule)) rejects.push({ file: QUANT_FILE, record, rule: r.rule, reason: message, sku: r.sku, warehouse: r.warehouse, location: r.location, lot: r.lot, qty, source: r.source });
     else if (r.rule !== 'zero_stock') findings.push({ file: QUANT_FILE, record, rule: r.rule, message });
   }
@@ -381,7 +387,7 @@ FROM (
   const counts = { dropped: 0, rounded: 0 };
   try {
     for (const [n, micro, dropped, rounded] of db
-      .prepare('SELECT product_n, sum(CASE WHEN rule IS NULL THEN rounded END), sum(lot_dropped), sum(rule IS NULL AND rounded <> micro) FROM op GROUP BY product_n')
+      .prepare('SELECT product_n, sum(CASE WHEN rule IS NULL THEN rounded END), sum(lot_dropped), sum(rule IS NULL AND micro IS NOT NULL) FROM op GROUP BY product_n')
       .raw(true)
       .safeIntegers(true)
       .iterate() as IterableIterator<[bigint | null, bigint | null, bigint, bigint]>) {
@@ -834,9 +840,11 @@ function costPlan(db: Db, products: readonly ProductRow[], qty: readonly (bigint
   return { costs, glNotExported };
 }
 
-/** The lots the export creates (stock.lot.csv): every lot of an opening-stock line, by SKU and lot. */
-export function exportedLots(db: Db): IterableIterator<{ sku: string; lot: string }> {
-  return db.prepare("SELECT DISTINCT sku, lot FROM op WHERE rule IS NULL AND lot <> '' ORDER BY sku, lot").iterate() as IterableIterator<{ sku: string; lot: string }>;
+/** The lots the export creates (stock.lot.csv): every lot of an opening-stock line, by SKU (products are numbered in SKU order) and lot. */
+export function* exportedLots(db: Db, plan: Pick<ExportPlan, 'products'>): Generator<{ sku: string; lot: string }> {
+  for (const [n, lot] of db.prepare("SELECT DISTINCT product_n, lot FROM op WHERE rule IS NULL AND lot <> '' ORDER BY 1, 2").raw(true).iterate() as IterableIterator<[number, string]>) {
+    yield { sku: plan.products[n]!.sku, lot };
+  }
 }
 
 /** The working tables buildPlan leaves for the writer; drop them when done. */

@@ -36,7 +36,7 @@ export function openingStockReferences(db: Db, options: { odooVersion: OdooVersi
   try {
     const plan = buildPlan(db, { odooVersion: options.odooVersion, config: options.config, settings });
     const tracked = new Map(plan.products.map((p) => [p.sku, p.tracking !== 'none']));
-    const lots = new Set(Array.from(exportedLots(db), (r) => `${r.sku}\u0000${r.lot}`));
+    const lots = new Set(Array.from(exportedLots(db, plan), (r) => `${r.sku}\u0000${r.lot}`));
     return {
       product: (sku) => (tracked.has(sku) ? externalId.product(sku) : undefined),
       lot: (sku, lot) => (!tracked.get(sku) ? { untracked: true } : lots.has(`${sku}\u0000${lot}`) ? { ref: externalId.lot(sku, lot) } : { missing: true }),
