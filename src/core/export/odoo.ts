@@ -39,7 +39,7 @@ import {
 } from './headers.js';
 import { externalId } from './ids.js';
 import { LineBuffer, LineFile, fieldTable, writeRows } from './lines.js';
-import { buildPlan, dropWorkTables, exportedLots, type ExportPlan, type PreflightFinding } from './plan.js';
+import { buildPlan, dropWorkTables, exportedLots, productCosts, type ExportPlan, type PreflightFinding, type ProductCosts } from './plan.js';
 import { preflight } from './preflight.js';
 import { exportSettings } from './settings.js';
 
@@ -153,7 +153,7 @@ async function planAndWrite(db: Db, options: ExportOdooOptions, settings: Return
       controlTotals: written.controlTotals,
       costTieOut: written.costTieOut,
       leftOut: manifest.left_out,
-      roundedLines: plan.summary.rounded_lines,
+      roundedLines: written.roundedLines,
       cleansedFirst,
     };
   } catch (err) {
@@ -190,6 +190,9 @@ interface Written {
   reports: ExportedFile[];
   controlTotals: ExportOdooResult['controlTotals'];
   costTieOut: CostTieOut;
+  costs: ProductCosts;
+  lotsDropped: number;
+  roundedLines: number;
 }
 
 /**
@@ -214,7 +217,7 @@ export interface CostTieOut {
 /** A plain decimal that is zero ("0", "-0.00"). */
 const ZERO = /^-?0*\.?0*$/;
 
-export function tieOut(plan: ExportPlan): CostTieOut {
+export function tieOut(costs: ProductCosts): CostTieOut {
   const gl = new DecimalSum();
   const valueAtGl = new DecimalSum();
   const valueWithoutGl = new DecimalSum();
@@ -222,7 +225,7 @@ export function tieOut(plan: ExportPlan): CostTieOut {
   const notExported = new DecimalSum();
   const basis: Record<string, number> = {};
   let residualProducts = 0;
-  for (const c of plan.costs) {
+  for (const c of costs.lines) {
     basis[c.basis] = (basis[c.basis] ?? 0) + 1;
     if (c.glValue === null) {
       valueWithoutGl.add(c.value);
@@ -233,13 +236,13 @@ export function tieOut(plan: ExportPlan): CostTieOut {
     residual.add(c.residual);
     if (c.residual !== null && !ZERO.test(c.residual)) residualProducts++;
   }
-  for (const g of plan.glNotExported) {
+  for (const g of costs.glNotExported) {
     gl.add(g.value);
     notExported.add(g.value);
   }
   const ties = compareDecimals(new DecimalSum().add(valueAtGl.toString()).add(residual.toString()).add(notExported.toString()).toString(), gl.toString()) === 0;
   return {
-    products: plan.costs.length,
+    products: costs.lines.length,
     by_basis: Object.fromEntries(Object.entries(basis).sort(([a], [b]) => (a < b ? -1 : 1))),
     gl_value: gl.toString(),
     value_at_gl_cost: valueAtGl.toString(),
@@ -251,6 +254,15 @@ export function tieOut(plan: ExportPlan): CostTieOut {
   };
 }
 
+/** The load files in the order Odoo imports them: what a file refers to comes before it. */
+const IMPORT_ORDER = ['uom.category.csv', 'uom.uom.csv', 'product.category.csv', 'product.product.csv', 'stock.warehouse.csv', 'stock.location.csv', 'stock.lot.csv', 'stock.quant.', 'account.move.csv'];
+const importRank = (file: string): number => IMPORT_ORDER.findIndex((prefix) => file.startsWith(prefix));
+
+/**
+ * The stock lines are written first: they give each product's opening quantity, from
+ * which its cost is computed (GL value ÷ quantity); then the products with their costs,
+ * the control totals and the reports. The manifest lists the files in import order.
+ */
 function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string) => void): Written {
   const version = plan.version;
   const files: ExportedFile[] = [];
@@ -269,19 +281,6 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
   }
   if (plan.categories.length) put(files, 'product.category.csv', 'product.category', PRODUCT_CATEGORY_COLUMNS, plan.categories.map((c) => [c.id, c.name, c.parentRef]));
 
-  progress('products');
-  const productRows = function* (): Generator<CsvValue[]> {
-    for (let n = 0; n < plan.products.length; n++) {
-      const p = plan.products[n]!;
-      // plan.costs[n] is the cost of plan.products[n].
-      const cost = plan.costs[n]!.cost;
-      if (version === 17) yield [p.id, p.sku, p.name, p.barcode, 'product', p.uomRef, p.purchaseUomRef, p.tracking, cost, p.categoryRef];
-      else if (version === 18) yield [p.id, p.sku, p.name, p.barcode, 'consu', '1', p.uomRef, p.purchaseUomRef, p.tracking, cost, p.categoryRef];
-      else yield [p.id, p.sku, p.name, p.barcode, 'consu', '1', p.uomRef, p.purchaseUomRef === p.uomRef ? '' : p.purchaseUomRef, p.tracking, cost, p.categoryRef];
-    }
-  };
-  put(files, 'product.product.csv', 'product.product', productColumns(version), productRows());
-
   progress('warehouses and locations');
   put(files, 'stock.warehouse.csv', 'stock.warehouse', WAREHOUSE_COLUMNS, plan.warehouses.map((w) => [w.id, w.name, w.code]));
   if (plan.locations.length) put(files, 'stock.location.csv', 'stock.location', LOCATION_COLUMNS, plan.locations.map((l) => [l.id, l.name, l.parentName, l.usage, l.barcode]));
@@ -298,9 +297,23 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
   else fs.rmSync(lotFile);
 
   progress('opening stock');
-  const quantTotals = writeQuants(db, plan, dir);
+  const quants = writeQuants(db, plan, dir);
   collectGarbage();
-  files.push(...quantTotals.files);
+  files.push(...quants.files);
+
+  progress('products');
+  const costs = productCosts(db, plan.products, quants.productMicro, plan.settings.costDigits);
+  const productRows = function* (): Generator<CsvValue[]> {
+    for (let n = 0; n < plan.products.length; n++) {
+      const p = plan.products[n]!;
+      // costs.lines[n] is the cost of plan.products[n].
+      const cost = costs.lines[n]!.cost;
+      if (version === 17) yield [p.id, p.sku, p.name, p.barcode, 'product', p.uomRef, p.purchaseUomRef, p.tracking, cost, p.categoryRef];
+      else if (version === 18) yield [p.id, p.sku, p.name, p.barcode, 'consu', '1', p.uomRef, p.purchaseUomRef, p.tracking, cost, p.categoryRef];
+      else yield [p.id, p.sku, p.name, p.barcode, 'consu', '1', p.uomRef, p.purchaseUomRef === p.uomRef ? '' : p.purchaseUomRef, p.tracking, cost, p.categoryRef];
+    }
+  };
+  put(files, 'product.product.csv', 'product.product', productColumns(version), productRows());
 
   // Control totals per warehouse: quantity, value at the exported cost, GL value.
   const totals = new Map<string, { lines: number; qty: DecimalSum; value: DecimalSum; gl: DecimalSum }>();
@@ -309,11 +322,13 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
     if (!t) totals.set(w, (t = { lines: 0, qty: new DecimalSum(), value: new DecimalSum(), gl: new DecimalSum() }));
     return t;
   };
-  for (const [warehouse, q] of quantTotals.byWarehouse) {
+  // Cost in units of 10^-digits, as a double when exact.
+  const values = quants.valueByWarehouse(costs.lines.map((c) => costInUnits(c.cost, plan.settings.costDigits)));
+  for (const [warehouse, q] of quants.byWarehouse) {
     const t = totalOf(warehouse);
     t.lines += q.lines;
     t.qty.add(fromMicro(q.micro.total()));
-    t.value.add(fromScaled({ units: q.value.total(), scale: 6 + plan.settings.costDigits }));
+    t.value.add(fromScaled({ units: values.get(warehouse) ?? 0n, scale: 6 + plan.settings.costDigits }));
   }
   for (const [warehouse, value] of db.prepare("SELECT coalesce(warehouse, '') AS warehouse, value FROM gl WHERE sku IS NOT NULL AND value IS NOT NULL ORDER BY id").raw(true).iterate() as IterableIterator<[string, string]>) totalOf(warehouse).gl.add(value);
   const codeOf = new Map(plan.warehouses.map((w) => [w.name, w.code]));
@@ -321,7 +336,7 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
     const t = totals.get(w)!;
     return { warehouse: w, code: codeOf.get(w) ?? '', lines: t.lines, qty: t.qty.toString(), value: t.value.toString(), gl_value: t.gl.toString() };
   });
-  const costTieOut = tieOut(plan);
+  const costTieOut = tieOut(costs);
   const sum = (pick: (w: WarehouseTotal) => string): string => warehouses.reduce((s, w) => s.add(pick(w)), new DecimalSum()).toString();
   const controlTotals = {
     warehouses,
@@ -331,33 +346,34 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
   const entry = plan.settings.residualEntry;
   if (entry && costTieOut.residual_products > 0) {
     progress('residual journal entry');
-    put(files, 'account.move.csv', 'account.move', MOVE_COLUMNS, residualEntryRows(plan, entry));
+    put(files, 'account.move.csv', 'account.move', MOVE_COLUMNS, residualEntryRows(costs, entry));
   }
 
   progress('reports');
   const costRows = function* (): Generator<CsvValue[]> {
-    for (const c of plan.costs) yield [c.sku, c.qty, c.glValue, c.cost, c.value, c.residual, c.basis];
-    for (const g of plan.glNotExported) yield [g.sku, '', g.value, '', '', g.value, 'gl_not_exported'];
+    for (const c of costs.lines) yield [c.sku, c.qty, c.glValue, c.cost, c.value, c.residual, c.basis];
+    for (const g of costs.glNotExported) yield [g.sku, '', g.value, '', '', g.value, 'gl_not_exported'];
   };
   put(reports, 'costs.csv', undefined, REPORT_COLUMNS.costs, costRows());
   put(reports, 'rejects.csv', undefined, REPORT_COLUMNS.rejects, plan.rejects.map((r) => [r.file, r.record, r.rule, r.reason, r.sku, r.warehouse, r.location, r.lot, r.qty, r.source]));
   const roundingRows = function* (): Generator<CsvValue[]> {
-    if (plan.summary.rounded_lines === 0) return;
+    if (quants.roundedLines === 0) return;
     // Lines written have a product number, which orders as its SKU.
     for (const r of db.prepare('SELECT o.product_n, l.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NULL AND o.micro IS NOT NULL ORDER BY o.product_n, l.warehouse, l.location, o.lot').iterate() as IterableIterator<{ product_n: number; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
       yield [plan.products[r.product_n]!.sku, r.warehouse, r.location, r.lot, fromMicro(r.micro), fromMicro(r.rounded), fromMicro(r.rounded - r.micro)];
     }
   };
   put(reports, 'rounding.csv', undefined, REPORT_COLUMNS.rounding, roundingRows());
-  return { files, reports, controlTotals, costTieOut };
+  files.sort((a, b) => importRank(a.file) - importRank(b.file) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { files, reports, controlTotals, costTieOut, costs, lotsDropped: quants.lotsDropped, roundedLines: quants.roundedLines };
 }
 
 /** One account.move: a line per product with a residual on the stock account, balanced on the counterpart. */
-function* residualEntryRows(plan: ExportPlan, entry: NonNullable<ExportPlan['settings']['residualEntry']>): Generator<CsvValue[]> {
+function* residualEntryRows(costs: ProductCosts, entry: NonNullable<ExportPlan['settings']['residualEntry']>): Generator<CsvValue[]> {
   const total = new DecimalSum();
   let first = true;
   const head = (): CsvValue[] => (first ? [externalId.residualMove(), entry.date, entry.ref, entry.journal] : ['', '', '', '']);
-  for (const c of plan.costs) {
+  for (const c of costs.lines) {
     if (c.residual === null || compareDecimals(c.residual, '0') === 0) continue;
     total.add(c.residual);
     const positive = compareDecimals(c.residual, '0') > 0;
@@ -395,13 +411,27 @@ class ExactSum {
 
 interface QuantTotals {
   files: ExportedFile[];
-  byWarehouse: Map<string, { lines: number; micro: ExactSum; value: ExactSum }>;
+  byWarehouse: Map<string, { lines: number; micro: ExactSum }>;
+  /** The opening quantity per product number, in millionths. */
+  productMicro: (bigint | undefined)[];
+  /** Lines whose lot was dropped (the product is not tracked), written or not. */
+  lotsDropped: number;
+  /** Lines written with a quantity rounded to the unit's precision. */
+  roundedLines: number;
+  /** The value per warehouse (quantity × cost, in 10^-(6 + digits)) once the costs are known. */
+  valueByWarehouse(costUnits: readonly number[]): Map<string, bigint>;
 }
+
+/** Warehouse × product quantities kept in one array up to this many cells (8 bytes each); beyond it the lines are read again. */
+const WAREHOUSE_PRODUCT_CELLS = 2_000_000;
 
 /**
  * The opening stock in batches of at most `batchRows` lines; a location's lines stay
- * in one batch unless the location alone has more than a batch holds. Sums quantity
- * and value (quantity × the exported cost, exactly) per warehouse on the way.
+ * in one batch unless the location alone has more than a batch holds. Sums on the way
+ * the quantity per product (the costs are computed from it afterwards: they divide the
+ * GL value by it) and per warehouse × product (so that the value per warehouse needs no
+ * second pass once the costs are known), exactly: in doubles while they are exact, else
+ * the warehouse × product sums are left and the lines read again.
  *
  * A line is put together from fields encoded once (the location per place, the
  * product id per product: CSV-quoted where needed), the lot id and the quantity,
@@ -411,16 +441,21 @@ interface QuantTotals {
  */
 function writeQuants(db: Db, plan: ExportPlan, dir: string): QuantTotals {
   const limit = plan.settings.batchRows;
-  const digits = plan.settings.costDigits;
   const accountingDate = plan.settings.accountingDate;
   const columns = quantColumns(plan.settings.applyMode, accountingDate !== undefined);
   const lineEnd = fieldTable([accountingDate !== undefined ? `,${csvField(accountingDate)}\n` : '\n']);
   // Per product, by its index in plan.products (op's product_n): no text per row to look up.
   const productFields = fieldTable(plan.products.map((p) => `,${csvField(p.id)},`));
   const skus = plan.products.map((p) => p.sku);
-  // Cost in units of 10^-digits, as a double when exact.
-  const costUnits = plan.costs.map((c) => costInUnits(c.cost, digits));
   const byWarehouse: QuantTotals['byWarehouse'] = new Map();
+  const products = plan.products.length;
+  const productMicro = new Float64Array(products);
+  const productBig = new Map<number, bigint>();
+  const warehouseNames = [...new Set(plan.warehouses.map((w) => w.name))];
+  const warehouseIndex = new Map(warehouseNames.map((w, i) => [w, i]));
+  let cells: Float64Array | undefined = warehouseNames.length * products <= WAREHOUSE_PRODUCT_CELLS ? new Float64Array(warehouseNames.length * products) : undefined;
+  let lotsDropped = 0;
+  let roundedLines = 0;
   const files: ExportedFile[] = [];
   let file: LineFile | undefined;
   let batch = 0;
@@ -448,7 +483,8 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string): QuantTotals {
   };
   let currentLoc = -1;
   let lastWarehouse: string | undefined;
-  let totals = { lines: 0, micro: new ExactSum(), value: new ExactSum() };
+  let totals = { lines: 0, micro: new ExactSum() };
+  let cellBase = 0;
   try {
     const placeRows = db.prepare('SELECT loc_id, ref, warehouse FROM xloc ORDER BY loc_id').raw(true).all() as [number, string | null, string][];
     const placeFields = fieldTable(placeRows.map(([, ref]) => csvField(ref)));
@@ -457,8 +493,11 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string): QuantTotals {
     const widest = placeFields.widest + productFields.widest + lineEnd.widest + 32;
     // op is in file order by rowid; a range of rowids at once (.all) costs less per row than a step per row.
     const last = (db.prepare('SELECT max(rowid) FROM op').pluck().get() as number | null) ?? 0;
-    const range = db.prepare('SELECT loc_id, product_n, lot, rounded FROM op WHERE rowid > ? AND rowid <= ? AND rule IS NULL ORDER BY rowid').raw(true);
-    for (let from = 0; from < last; from += ROWS_AT_ONCE) for (const [locId, n, lot, rounded] of range.all(from, from + ROWS_AT_ONCE) as [number, number, string, number][]) {
+    const range = db.prepare('SELECT loc_id, product_n, lot, rounded, rule IS NULL, micro IS NOT NULL, lot_dropped FROM op WHERE rowid > ? AND rowid <= ? ORDER BY rowid').raw(true);
+    for (let from = 0; from < last; from += ROWS_AT_ONCE) for (const [locId, n, lot, rounded, written, unrounded, dropped] of range.all(from, from + ROWS_AT_ONCE) as [number, number, string, number, number, number, number][]) {
+      lotsDropped += dropped;
+      if (!written) continue;
+      roundedLines += unrounded;
       if (locId !== currentLoc) {
         // The previous location fitted the batch whole: its lines go there.
         if (holding) release();
@@ -473,16 +512,23 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string): QuantTotals {
         if (warehouse !== lastWarehouse) {
           lastWarehouse = warehouse;
           let t = byWarehouse.get(warehouse);
-          if (!t) byWarehouse.set(warehouse, (t = { lines: 0, micro: new ExactSum(), value: new ExactSum() }));
+          if (!t) byWarehouse.set(warehouse, (t = { lines: 0, micro: new ExactSum() }));
           totals = t;
+          const index = warehouseIndex.get(warehouse);
+          if (index === undefined) cells = undefined;
+          else cellBase = index * products;
         }
       }
-      const cost = costUnits[n]!;
       totals.lines++;
       totals.micro.add(rounded);
-      const value = rounded * cost;
-      if (Number.isSafeInteger(value)) totals.value.add(value);
-      else totals.value.addBig(BigInt(rounded) * BigInt(cost));
+      const sum = productMicro[n]! + rounded;
+      if (Math.abs(sum) <= Number.MAX_SAFE_INTEGER) productMicro[n] = sum;
+      else productBig.set(n, (productBig.get(n) ?? 0n) + BigInt(rounded));
+      if (cells) {
+        const cell = cells[cellBase + n]! + rounded;
+        if (Math.abs(cell) <= Number.MAX_SAFE_INTEGER) cells[cellBase + n] = cell;
+        else cells = undefined;
+      }
 
       if (!holding && file!.rows >= limit) open();
       const out = holding ? held : file!.buffer;
@@ -508,7 +554,29 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string): QuantTotals {
     (file as LineFile | undefined)?.abort();
     throw err;
   }
-  return { files, byWarehouse };
+  const valueByWarehouse = (costUnits: readonly number[]): Map<string, bigint> => {
+    const values = new Map<string, ExactSum>(warehouseNames.map((w) => [w, new ExactSum()]));
+    const add = (sum: ExactSum, micro: number, cost: number): void => {
+      const value = micro * cost;
+      if (Number.isSafeInteger(value)) sum.add(value);
+      else sum.addBig(BigInt(micro) * BigInt(cost));
+    };
+    if (cells) {
+      for (let w = 0; w < warehouseNames.length; w++) {
+        const sum = values.get(warehouseNames[w]!)!;
+        for (let n = 0, at = w * products; n < products; n++, at++) if (cells[at] !== 0) add(sum, cells[at]!, costUnits[n]!);
+      }
+    } else {
+      const sumOf = (w: string): ExactSum => values.get(w) ?? values.set(w, new ExactSum()).get(w)!;
+      const warehouseOf = new Map((db.prepare('SELECT loc_id, warehouse FROM xloc').raw(true).all() as [number, string][]).map(([id, w]) => [id, sumOf(w)]));
+      const lines = db.prepare('SELECT loc_id, product_n, rounded FROM op WHERE rowid > ? AND rowid <= ? AND rule IS NULL').raw(true);
+      const last = (db.prepare('SELECT max(rowid) FROM op').pluck().get() as number | null) ?? 0;
+      for (let from = 0; from < last; from += ROWS_AT_ONCE) for (const [locId, n, rounded] of lines.all(from, from + ROWS_AT_ONCE) as [number, number, number][]) add(warehouseOf.get(locId)!, rounded, costUnits[n]!);
+    }
+    return new Map([...values].map(([w, sum]) => [w, sum.total()]));
+  };
+  const quantities: (bigint | undefined)[] = Array.from(productMicro, (m, n) => (productBig.has(n) ? BigInt(m) + productBig.get(n)! : m === 0 ? undefined : BigInt(m)));
+  return { files, byWarehouse, productMicro: quantities, lotsDropped, roundedLines, valueByWarehouse };
 }
 
 const COMMA = 44;
@@ -535,14 +603,24 @@ function manifestOf(plan: ExportPlan, written: Written) {
     tool: 'invsync',
     odoo_version: `${plan.version}.0`,
     apply_mode: plan.settings.applyMode,
-    opening_stock: { ...plan.summary, source: plan.settings.openingStock, excluded_rules: [...plan.settings.exclude].sort(), ...(plan.settings.accountingDate ? { accounting_date: plan.settings.accountingDate } : {}) },
+    // The counts of written lines come from the writer.
+    opening_stock: {
+      source: plan.settings.openingStock,
+      lines_read: plan.summary.lines_read,
+      superseded_book: plan.summary.superseded_book,
+      lots_ignored_untracked: written.lotsDropped,
+      rounded_lines: written.roundedLines,
+      barcodes_left_out: plan.summary.barcodes_left_out,
+      excluded_rules: [...plan.settings.exclude].sort(),
+      ...(plan.settings.accountingDate ? { accounting_date: plan.settings.accountingDate } : {}),
+    },
     batch_rows: plan.settings.batchRows,
     cost_digits: plan.settings.costDigits,
     import_order: written.files.map((f) => f.file),
     files: written.files,
     reports: written.reports,
     control_totals: written.controlTotals,
-    cost_tie_out: { ...written.costTieOut, gl_not_exported_skus: plan.glNotExported },
+    cost_tie_out: { ...written.costTieOut, gl_not_exported_skus: written.costs.glNotExported },
     left_out: Object.fromEntries(Object.entries(leftOut).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }

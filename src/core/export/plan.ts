@@ -115,17 +115,12 @@ export interface ExportPlan {
   readonly locations: readonly LocationRow[];
   /** How a place of the book maps onto the Odoo locations (count close refers to them too). */
   readonly resolveLocation: LocationPlanner['resolve'];
-  readonly costs: readonly CostLine[];
-  /** GL values of SKUs that are not exported (unmapped, in review): all residual. */
-  readonly glNotExported: readonly { readonly sku: string; readonly value: string }[];
   readonly findings: readonly PreflightFinding[];
   readonly rejects: readonly Reject[];
   readonly summary: {
     readonly source: ExportSettings['openingStock'];
     readonly lines_read: number;
     readonly superseded_book: { readonly lines: number; readonly qty: string };
-    readonly lots_ignored_untracked: number;
-    readonly rounded_lines: number;
     readonly barcodes_left_out: number;
   };
 }
@@ -380,30 +375,6 @@ UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND rounded <> 0 AND 
     else if (r.rule !== 'zero_stock') findings.push({ file: QUANT_FILE, record, rule: r.rule, message });
   }
 
-  // One pass over the opening stock per product: its quantity (for the cost), and the lots
-  // dropped and lines rounded (for the manifest). Grouping by the product's number sorts
-  // integers: faster than adding up into a keyed table.
-  const qty: (bigint | undefined)[] = new Array<bigint | undefined>(products.length);
-  const counts = { dropped: 0, rounded: 0 };
-  try {
-    for (const [n, micro, dropped, rounded] of db
-      .prepare('SELECT product_n, sum(CASE WHEN rule IS NULL THEN rounded END), sum(lot_dropped), sum(rule IS NULL AND micro IS NOT NULL) FROM op GROUP BY product_n')
-      .raw(true)
-      .safeIntegers(true)
-      .iterate() as IterableIterator<[bigint | null, bigint | null, bigint, bigint]>) {
-      counts.dropped += Number(dropped);
-      counts.rounded += Number(rounded);
-      if (n !== null && micro !== null) qty[Number(n)] = micro;
-    }
-  } catch (err) {
-    // SQLite refuses an integer sum that overflows rather than rounding it.
-    if (/integer overflow/i.test((err as Error).message)) throw new RangeError('an opening quantity is too large to sum exactly (more than 9.2 × 10^12 units)');
-    throw err;
-  }
-
-  // ---- costs
-  const { costs, glNotExported } = costPlan(db, products, qty, settings.costDigits);
-
   findings.sort((a, b) => cmp(a.file, b.file) || cmp(a.record, b.record) || cmp(a.rule, b.rule));
   return {
     version,
@@ -415,16 +386,12 @@ UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND rounded <> 0 AND 
     warehouses,
     locations,
     resolveLocation: resolve,
-    costs,
-    glNotExported,
     findings,
     rejects,
     summary: {
       source: settings.openingStock,
       lines_read: linesRead,
       superseded_book: { lines: Number(superseded.n), qty: fromMicro(superseded.micro ?? 0n) },
-      lots_ignored_untracked: counts.dropped,
-      rounded_lines: counts.rounded,
       barcodes_left_out: barcodesLeftOut,
     },
   };
@@ -823,8 +790,15 @@ function glSums(db: Db, products: number): { micro: Float64Array; has: Uint8Arra
 }
 const GL_ROWS_AT_ONCE = 10_000;
 
-/** Cost per product from the GL values (per SKU, every warehouse and account) and the opening quantity. */
-function costPlan(db: Db, products: readonly ProductRow[], qty: readonly (bigint | undefined)[], digits: number): { costs: CostLine[]; glNotExported: { sku: string; value: string }[] } {
+export interface ProductCosts {
+  /** lines[n] is the cost of products[n]. */
+  readonly lines: readonly CostLine[];
+  /** GL values of SKUs that are not exported (unmapped, in review): all residual. */
+  readonly glNotExported: readonly { readonly sku: string; readonly value: string }[];
+}
+
+/** Cost per product from the GL values (per SKU, every warehouse and account) and the opening quantity (millionths, by product number). */
+export function productCosts(db: Db, products: readonly ProductRow[], qty: readonly (bigint | undefined)[], digits: number): ProductCosts {
   const gl = glSums(db, products.length);
   const glNotExported = [...gl.notExported].map(([sku, v]) => ({ sku, value: v.toString() })).sort((a, b) => cmp(a.sku, b.sku));
   const costs: CostLine[] = [];
@@ -837,7 +811,7 @@ function costPlan(db: Db, products: readonly ProductRow[], qty: readonly (bigint
     const qtyText = fromMicro(q);
     costs.push({ sku: p.sku, qty: qtyText, glValue, ...productCost({ glValue, qty: qtyText, masterCost: p.masterCost, digits, micro: { gl: exact || glMicro === undefined ? undefined : BigInt(glMicro), qty: q } }) });
   }
-  return { costs, glNotExported };
+  return { lines: costs, glNotExported };
 }
 
 /** The lots the export creates (stock.lot.csv): every lot of an opening-stock line, by SKU (products are numbered in SKU order) and lot. */

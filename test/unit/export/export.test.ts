@@ -205,6 +205,17 @@ describe('export files', () => {
     expect(costs).toContain('B,1,12345678902,12345678902,12345678902,0,gl');
   });
 
+  it('sums quantities and values exactly beyond 2^53 millionths (the lines are read again for the value)', async () => {
+    const { db, dir, config } = await workspace({
+      erp: 'sku,location,qty\nA,W1/B-01,5000000000\nA,W1/B-02,5000000000.000001\nB,W1/B-01,1\n',
+      gl: 'sku,warehouse,value\nA,W1,30000000000\nB,W1,2.5\n',
+    });
+    const result = await exportOdoo(db, { odooVersion: 18, outDir: path.join(dir, 'out'), config });
+    // A: 10,000,000,000.000001 units rounded to 0.01 per line: 5,000,000,000 + 5,000,000,000 at cost 3.
+    expect(fs.readFileSync(path.join(dir, 'out', 'costs.csv'), 'utf8')).toContain('A,10000000000,30000000000,3,30000000000,0,gl');
+    expect(result.controlTotals.total).toMatchObject({ lines: 3, qty: '10000000001', value: '30000000002.5', gl_value: '30000000002.5' });
+  });
+
   it('batches never split a location when it fits, and re-running gives byte-identical files', async () => {
     const counts = ['sku,location,qty', 'A,W1/B-01,1', 'B,W1/B-01,2', 'A,W1/B-02,3', 'B,W1/B-02,4', ''].join('\n');
     const { db, dir, config } = await workspace({ counts }, { residual_entry: { journal: 'MISC', account: '1400', counterpart: '1490', date: '2026-06-30' } });
