@@ -141,8 +141,6 @@ const QUANT_FILE = 'stock.quant.csv';
 const LOCATION_FILE = 'stock.location.csv';
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-/** SQLite's BINARY order (UTF-8 bytes), for the few rows sorted here rather than in SQL. */
-const cmpBytes = (a: string, b: string): number => (a === b ? 0 : Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
 
 export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: WorkspaceConfig; settings: ExportSettings }): ExportPlan {
   const { odooVersion: version, config, settings } = options;
@@ -323,8 +321,12 @@ FROM xnamed x JOIN xwh w ON w.warehouse = x.warehouse JOIN xloc l ON l.warehouse
 DROP TABLE IF EXISTS temp.op;
 CREATE TEMP TABLE op (product_n INTEGER, sku TEXT, loc_id INTEGER NOT NULL, lot TEXT NOT NULL, rounded INTEGER, micro INTEGER, source TEXT NOT NULL, lot_dropped INTEGER NOT NULL, rule TEXT);
 ${openingLines === '' ? '' : `
+-- The SKU is kept where a line is not written (a rule) or has no product number: the
+-- findings and rejects are listed by it; written lines take their product's.
 INSERT INTO op
-SELECT product_n, CASE WHEN product_n IS NULL THEN sku END, loc_id, lot, rounded, CASE WHEN micro <> rounded THEN micro END, source, lot_dropped,
+SELECT product_n, CASE WHEN product_n IS NULL OR rule IS NOT NULL THEN sku END, loc_id, lot, rounded, micro, source, lot_dropped, rule
+FROM (
+SELECT product_n, sku, loc_id, lot, rounded, CASE WHEN micro <> rounded THEN micro END AS micro, source, lot_dropped,
   CASE
     WHEN tracking IS NULL THEN 'product_unresolved'
     WHEN unresolved THEN 'location_unresolved'
@@ -344,10 +346,11 @@ FROM (
   -- products are numbered in SKU order. The SKU only separates lines whose product is
   -- not exported (no number).
   GROUP BY x.place_product, x.sku, x.lot
-);`}`);
+));`}`);
   if (products.some((p) => p.tracking === 'serial')) {
     db.exec(`
-UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND rounded <> 0 AND (product_n, lot) IN (
+CREATE INDEX temp.xsku_n ON xsku(n);
+UPDATE op SET rule = 'serial_duplicate', sku = (SELECT s.sku FROM xsku s WHERE s.n = op.product_n) WHERE rule IS NULL AND rounded <> 0 AND (product_n, lot) IN (
   SELECT product_n, lot FROM op WHERE product_n IN (SELECT n FROM xsku WHERE tracking = 'serial') AND lot <> '' AND rounded > 0 GROUP BY 1, 2 HAVING count(*) > 1);`);
   }
   const excludedRules = new Map<string, boolean>([
@@ -364,13 +367,13 @@ UPDATE op SET rule = 'serial_duplicate' WHERE rule IS NULL AND rounded <> 0 AND 
     serial_duplicate: (r) => `serial ${r.lot} is in more than one location`,
   };
   // op keeps the SKU only of lines without a product number: the others take their product's.
-  const ruled = (db.prepare('SELECT o.product_n, o.sku, l.warehouse, l.location, o.lot, o.rounded, o.rule, o.source, l.problem FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NOT NULL').all() as { product_n: number | null; sku: string | null; warehouse: string; location: string; lot: string; rounded: number; rule: string; source: string; problem: string | null }[])
-    .map((r) => ({ ...r, sku: r.product_n === null ? (r.sku ?? '') : products[r.product_n]!.sku, tracking: r.product_n === null ? '' : products[r.product_n]!.tracking }))
-    .sort((a, b) => cmpBytes(a.sku, b.sku) || cmpBytes(a.warehouse, b.warehouse) || cmpBytes(a.location, b.location) || cmpBytes(a.lot, b.lot));
-  for (const r of ruled) {
+  for (const r of db
+    .prepare('SELECT o.product_n, o.sku, l.warehouse, l.location, o.lot, o.rounded, o.rule, o.source, l.problem FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NOT NULL ORDER BY o.sku, l.warehouse, l.location, o.lot')
+    .iterate() as IterableIterator<{ product_n: number | null; sku: string; warehouse: string; location: string; lot: string; rounded: number; rule: string; source: string; problem: string | null }>) {
     const qty = fromMicro(r.rounded);
     const record = `${r.sku} @ ${r.location || r.warehouse}${r.lot ? ` / ${r.lot}` : ''}`;
-    const message = r.rule === 'location_unresolved' && r.problem ? r.problem : messages[r.rule]!({ qty, tracking: r.tracking, location: r.location, lot: r.lot });
+    const tracking = r.product_n === null ? '' : products[r.product_n]!.tracking;
+    const message = r.rule === 'location_unresolved' && r.problem ? r.problem : messages[r.rule]!({ qty, tracking, location: r.location, lot: r.lot });
     if (excludedRules.get(r.rule)) rejects.push({ file: QUANT_FILE, record, rule: r.rule, reason: message, sku: r.sku, warehouse: r.warehouse, location: r.location, lot: r.lot, qty, source: r.source });
     else if (r.rule !== 'zero_stock') findings.push({ file: QUANT_FILE, record, rule: r.rule, message });
   }
