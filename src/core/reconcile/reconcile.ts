@@ -65,7 +65,7 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
   options.onProgress?.('writing reports', result.counts.quantity);
   // The CSV files hold every line, streamed in order; the full walk of the valuation
   // leg also gathers its totals for the summary.
-  await writeCsv(files.variance, QUANTITY_COLUMNS, result.quantityLines());
+  await writeCsv(files.variance, QUANTITY_COLUMNS, result.quantityCsvRows());
   const cap = options.maxDetailRows ?? DEFAULT_MAX_DETAIL_ROWS;
   // The valuation leg is computed as it streams: its lines that are not a match are
   // kept (up to the sheet's cap) for the workbook, instead of a second walk.
