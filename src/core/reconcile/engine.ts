@@ -110,6 +110,12 @@ export interface Reconciliation {
   quantityCsvRows(): Generator<string | QuantityLine>;
   /** Valuation lines ordered by sku, warehouse. */
   valuationLines(select?: Selection): Generator<ValuationLine>;
+  /**
+   * Every valuation line as valuationLines('all') gives them, for valuation.csv: a
+   * match, where SQLite can tell it, as its CSV line, any other line as an object.
+   * A full walk; it gathers the totals for the summary, as valuationLines('all').
+   */
+  valuationCsvRows(): Generator<string | ValuationLine>;
   readonly systems: readonly SyncLine[];
   /** Lines per leg, and how many of them are not a match. */
   readonly counts: { quantity: number; quantityExceptions: number };
@@ -208,6 +214,11 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
   // A unit cost as its CSV field, for lines SQLite renders: the very function (and
   // cache) the lines built here use, so both kinds of line write the same text.
   db.function('reconcile_cost_field', { deterministic: true }, (raw: unknown) => (typeof raw === 'string' ? csvField(decimals.text(raw)) : ''));
+  // A unit cost in exact millionths where it has at most 6 places (else NULL), as the cache parses it.
+  db.function('reconcile_cost_micro', { deterministic: true }, (raw: unknown) => {
+    const scaled = typeof raw === 'string' ? decimals.parse(raw) : null;
+    return scaled && scaled.scale <= 6 ? scaled.units * 10n ** BigInt(6 - scaled.scale) : null;
+  });
 
   // Which side is the book in each warehouse: the WMS bins where a WMS covers it, else the ERP.
   const wmsWarehouses = new Set((db.prepare("SELECT DISTINCT warehouse FROM rl WHERE side = 'W'").all() as { warehouse: string }[]).map((r) => r.warehouse));
@@ -277,15 +288,21 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
     },
     *valuationLines(select: Selection = 'all') {
       const totals = select === 'all' ? new ValuationTotals() : undefined;
-      for (const line of valuation(totals)) {
+      for (const line of valuation.lines(totals)) {
         if (select === 'all' || (select === 'matches') === (line.status === 'match')) yield line;
       }
       if (totals) valuationTotals = totals;
     },
+    *valuationCsvRows() {
+      const totals = new ValuationTotals();
+      yield* valuation.csvRows(totals);
+      valuationTotals = totals;
+    },
     summary() {
       if (!valuationTotals) {
+        // The cheaper walk: the same totals, most lines never built.
         const totals = new ValuationTotals();
-        for (const line of valuation(totals)) void line;
+        for (const line of valuation.csvRows(totals)) void line;
         valuationTotals = totals;
       }
       return summarise([...exceptions.values()], counted.matches ?? 0, valuationTotals, systems, tieOut, setAside, options.tolerances);
@@ -456,13 +473,16 @@ function quantityExceptions(db: Db, ctx: Context, decimals: DecimalCache): Map<n
  * the WMS) against the GL's item values at the GL's grain, one UNION ALL sorted by key
  * and grouped here, a key at a time.
  */
-function valuationStream(db: Db, ctx: Context, decimals: DecimalCache): (totals?: ValuationTotals) => Generator<ValuationLine> {
+interface ValuationStream {
+  lines(totals?: ValuationTotals): Generator<ValuationLine>;
+  csvRows(totals: ValuationTotals): Generator<string | ValuationLine>;
+}
+
+function valuationStream(db: Db, ctx: Context, decimals: DecimalCache): ValuationStream {
   const glHasWarehouse = db.prepare("SELECT 1 FROM gl WHERE sku IS NOT NULL AND coalesce(warehouse, '') <> '' LIMIT 1").get() !== undefined;
-  const unusable = new Set(
-    (db.prepare(`SELECT DISTINCT g.sku FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL AND (x.status IS NULL OR x.status NOT IN ${GL_USABLE})`).all() as { sku: string }[]).map((r) => r.sku),
-  );
   const key = (column: string): string => (glHasWarehouse ? column : "''");
-  const glKeyed = `SELECT CASE WHEN x.status IN ${GL_USABLE} THEN x.canonical_sku ELSE g.sku END AS sku, ${key("coalesce(g.warehouse, '')")} AS wk, g.value AS value, g.qty AS qty
+  const glKeyed = `SELECT CASE WHEN x.status IN ${GL_USABLE} THEN x.canonical_sku ELSE g.sku END AS sku, ${key("coalesce(g.warehouse, '')")} AS wk, g.value AS value, g.qty AS qty,
+                          x.status IS NULL OR x.status NOT IN ${GL_USABLE} AS unusable
                    FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL`;
   // Both sides grouped by key into tables ordered by key (appends: GROUP BY emits in
   // key order), so that the walk below merges them without sorting two million rows.
@@ -482,13 +502,17 @@ FROM (SELECT sku, warehouse, sum(qty) AS qty, max(status = 'in_transit') AS tran
       WHERE side = 'W' AND warehouse NOT IN (SELECT warehouse FROM ewh) GROUP BY sku, warehouse) b
 LEFT JOIN items_clean i ON i.sku = b.sku;
 DROP TABLE IF EXISTS temp.vg;
-CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER, qty INTEGER, has_qty INTEGER NOT NULL, odd INTEGER NOT NULL, PRIMARY KEY (sku, wk)) WITHOUT ROWID;
+CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER, qty INTEGER, has_qty INTEGER NOT NULL, odd INTEGER NOT NULL, unusable INTEGER NOT NULL, PRIMARY KEY (sku, wk)) WITHOUT ROWID;
 INSERT INTO vg
 SELECT sku, wk, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END),
        sum(CASE WHEN ${EXACT_MICRO_OK('qty')} THEN ${EXACT_MICRO('qty')} END), count(qty),
-       sum(value IS NOT NULL AND NOT ${EXACT_MICRO_OK('value')}) + sum(qty IS NOT NULL AND NOT ${EXACT_MICRO_OK('qty')})
+       sum(value IS NOT NULL AND NOT ${EXACT_MICRO_OK('value')}) + sum(qty IS NOT NULL AND NOT ${EXACT_MICRO_OK('qty')}), max(unusable)
 FROM (${glKeyed}) GROUP BY sku, wk;
 `);
+  // GL SKUs the cross-reference cannot map: a row that is not mapped keeps its own
+  // spelling as its key, so they are the keys of the groups that hold such a row
+  // (read here, not in a second pass over the GL).
+  const unusable = new Set(db.prepare('SELECT DISTINCT sku FROM vg WHERE unusable').pluck().all() as string[]);
   const oddGl = new Map<string, { values: string[]; qtys: string[] }>();
   const anyOdd = (db.prepare('SELECT sum(odd) AS n FROM vg').get() as { n: number | null }).n ?? 0;
   if (anyOdd > 0) {
@@ -565,37 +589,100 @@ FROM (${glKeyed}) GROUP BY sku, wk;
     return line;
   };
 
-  return function* (totals?: ValuationTotals) {
-    let g: Group | null = null;
-    for (const r of statement.iterate() as IterableIterator<{ sku: string; wk: string; qty: bigint | null; transit: bigint | null; cost: string | null; gl: bigint; value: bigint | null; glqty: bigint | null; has_qty: bigint | null }>) {
-      if (!g || g.sku !== r.sku || g.wk !== r.wk) {
-        if (g) yield finish(g, totals);
-        g = { sku: r.sku, wk: r.wk, book: false, qty: 0n, value: new DecimalSum(), cost: null, costed: false, transit: false, gl: null, glQty: null };
-        if (r.gl === 1n) {
-          g.gl = new DecimalSum().addScaled(r.value ?? 0n, 6);
-          if (r.has_qty !== null && r.has_qty > 0n) g.glQty = new DecimalSum().addScaled(r.glqty ?? 0n, 6);
-          const odd = oddGl.get(`${r.sku}\u0000${r.wk}`);
-          if (odd) {
-            for (const v of odd.values) g.gl.add(v);
-            for (const q of odd.qtys) g.glQty!.add(q);
-          }
-        }
-      }
-      if (r.qty !== null) {
-        const cost = decimals.text(r.cost);
-        if (!g.book) g.cost = cost;
-        g.book = true;
-        g.qty += r.qty;
-        const scaled = r.cost === null ? null : decimals.parse(r.cost);
-        if (cost !== null && scaled) {
-          const v = times(r.qty, 6, scaled);
-          g.value.addScaled(v.units, v.scale);
-        }
-        if (r.transit === 1n) g.transit = true;
+  type Row = { sku: string; wk: string; qty: bigint | null; transit: bigint | null; cost: string | null; gl: bigint; value: bigint | null; glqty: bigint | null; has_qty: bigint | null };
+  const startGroup = (r: Row): Group => {
+    const g: Group = { sku: r.sku, wk: r.wk, book: false, qty: 0n, value: new DecimalSum(), cost: null, costed: false, transit: false, gl: null, glQty: null };
+    if (r.gl === 1n) {
+      g.gl = new DecimalSum().addScaled(r.value ?? 0n, 6);
+      if (r.has_qty !== null && r.has_qty > 0n) g.glQty = new DecimalSum().addScaled(r.glqty ?? 0n, 6);
+      const odd = oddGl.get(`${r.sku}\u0000${r.wk}`);
+      if (odd) {
+        for (const v of odd.values) g.gl.add(v);
+        for (const q of odd.qtys) g.glQty!.add(q);
       }
     }
-    if (g) yield finish(g, totals);
+    return g;
   };
+  const addBook = (g: Group, r: Row): void => {
+    if (r.qty === null) return;
+    const cost = decimals.text(r.cost);
+    if (!g.book) g.cost = cost;
+    g.book = true;
+    g.qty += r.qty;
+    const scaled = r.cost === null ? null : decimals.parse(r.cost);
+    if (cost !== null && scaled) {
+      const v = times(r.qty, 6, scaled);
+      g.value.addScaled(v.units, v.scale);
+    }
+    if (r.transit === 1n) g.transit = true;
+  };
+
+  function* lines(totals?: ValuationTotals): Generator<ValuationLine> {
+    let g: Group | null = null;
+    for (const r of statement.iterate() as IterableIterator<Row>) {
+      if (!g || g.sku !== r.sku || g.wk !== r.wk) {
+        if (g) yield finish(g, totals);
+        g = startGroup(r);
+      }
+      addBook(g, r);
+    }
+    if (g) yield finish(g, totals);
+  }
+
+  /**
+   * The lines for valuation.csv: a match as its CSV line, rendered by SQLite, any
+   * other line as an object; the same lines as `lines`, with the same totals. Where
+   * the GL has warehouses, a key has at most one book row (its ERP or WMS balance),
+   * so SQLite can tell a match by itself: book quantity × unit cost equals the GL
+   * value, in exact integers (millionths × millionths of a unit cost, each cost
+   * parsed once by the cache above into `vcost`; products that could pass 2^63 go
+   * to JavaScript, as do keys with a GL value that is not a plain decimal). A match
+   * is nearly every key, and SQLite writes it for a fraction of what building,
+   * deciding and writing an object costs here.
+   */
+  function* csvRows(totals: ValuationTotals): Generator<string | ValuationLine> {
+    if (!glHasWarehouse) {
+      yield* lines(totals);
+      return;
+    }
+    db.exec('DROP TABLE IF EXISTS temp.vcost; CREATE TEMP TABLE vcost (raw TEXT PRIMARY KEY, micro INTEGER, field TEXT NOT NULL) WITHOUT ROWID;');
+    db.exec('INSERT INTO vcost SELECT raw, reconcile_cost_micro(raw), reconcile_cost_field(raw) FROM (SELECT DISTINCT cost AS raw FROM vb WHERE cost IS NOT NULL)');
+    const gv = 'coalesce(g.value, 0)';
+    const fast = `(c.micro IS NOT NULL AND g.sku IS NOT NULL AND g.odd = 0 AND abs(b.qty) <= 9000000000000000000 / max(abs(c.micro), 1)
+                   AND abs(${gv}) <= 9000000000000 AND b.qty * c.micro = ${gv} * 1000000)`;
+    const line = [csvFieldSql('b.sku'), csvFieldSql('b.wk'), DEC('b.qty'), 'c.field', DEC(gv), DEC(gv), "'0'", "'match'", "CASE WHEN b.transit THEN 'in_transit' ELSE '' END"].join(" || ',' || ");
+    const detail = (columns: string[]): string => `json_array(${columns.join(', ')})`;
+    const asText = (x: string): string => `CAST(${x} AS TEXT)`;
+    const rows = db
+      .prepare(
+        `SELECT CASE WHEN ${fast} THEN ${line} END, CASE WHEN ${fast} THEN ${gv} END, b.transit,
+                CASE WHEN NOT ${fast} THEN ${detail([asText('b.qty'), asText('b.cost'), 'g.sku IS NOT NULL', asText('g.value'), asText('g.qty'), asText('g.has_qty')])} END,
+                b.sku, b.wk
+         FROM vb b LEFT JOIN vg g ON g.sku = b.sku AND g.wk = b.wk LEFT JOIN vcost c ON c.raw = b.cost
+         UNION ALL
+         SELECT NULL, NULL, NULL, ${detail(['NULL', 'NULL', '1', asText('g.value'), asText('g.qty'), asText('g.has_qty')])}, g.sku, g.wk
+         FROM vg g WHERE NOT EXISTS (SELECT 1 FROM vb b WHERE b.sku = g.sku AND b.wk = g.wk)
+         ORDER BY 5, 6`,
+      )
+      .raw(true)
+      .safeIntegers(true)
+      .iterate() as IterableIterator<[string | null, bigint | null, bigint | null, string | null, string, string]>;
+    const big = (x: string | null): bigint | null => (x === null ? null : BigInt(x));
+    for (const [text, value, transit, json, sku, wk] of rows) {
+      if (text !== null) {
+        totals.addMatch(value!, transit === 1n);
+        yield text;
+        continue;
+      }
+      const [qty, cost, gl, glValue, glQty, hasQty] = JSON.parse(json!) as [string | null, string | null, number, string | null, string | null, string | null];
+      const r: Row = { sku, wk, qty: big(qty), transit, cost, gl: BigInt(gl), value: big(glValue), glqty: big(glQty), has_qty: big(hasQty) };
+      const g = startGroup(r);
+      addBook(g, r);
+      yield finish(g, totals);
+    }
+  }
+
+  return { lines, csvRows };
 }
 
 /** What the summary needs of the valuation leg, gathered while it streams by. */
@@ -613,6 +700,14 @@ class ValuationTotals {
     this.net.addScaled(variance.units, variance.scale);
     this.byStatus.set(line.status, (this.byStatus.get(line.status) ?? 0) + 1);
     if (line.cause) this.byCause.set(line.cause, (this.byCause.get(line.cause) ?? 0) + 1);
+  }
+  /** A match SQLite rendered: book and GL both `micro` millionths, no variance. */
+  addMatch(micro: bigint, transit: boolean): void {
+    this.lines++;
+    this.book.addScaled(micro, 6);
+    this.gl.addScaled(micro, 6);
+    this.byStatus.set('match', (this.byStatus.get('match') ?? 0) + 1);
+    if (transit) this.byCause.set('in_transit', (this.byCause.get('in_transit') ?? 0) + 1);
   }
 }
 
@@ -670,15 +765,18 @@ function summarise(
 function unmappedLines(db: Db): QuantityLine[] {
   const rows = db
     .prepare(
-      `SELECT q.kind, coalesce(q.spelling, '') AS sku, ${warehouseOf('t')} AS warehouse, coalesce(l.location, t.location, '') AS location, coalesce(t.lot, '') AS lot, coalesce(q.uom, '') AS uom, q.qty, q.status
-       FROM quantities q JOIN (
-         SELECT 'counts' AS kind, id, warehouse, location, lot FROM counts
-         UNION ALL SELECT 'erp', id, warehouse, location, lot FROM erp
-         UNION ALL SELECT 'wms', id, warehouse, location, lot FROM wms
-       ) t ON t.kind = q.kind AND t.id = q.row_id
+      // One pass over the quantities (a look-up per line of the index on kind costs
+      // more than reading them all), then each unusable line's own row.
+      `SELECT t.kind, coalesce(t.spelling, '') AS sku, ${warehouseOf('t')} AS warehouse, coalesce(l.location, t.location, '') AS location, coalesce(t.lot, '') AS lot, coalesce(t.uom, '') AS uom, t.qty, t.status
+       FROM (SELECT q.kind, q.spelling, q.uom, q.qty, q.status, coalesce(c.warehouse, e.warehouse, w.warehouse) AS warehouse,
+                    coalesce(c.location, e.location, w.location) AS location, coalesce(c.lot, e.lot, w.lot) AS lot
+             FROM (SELECT kind, row_id, spelling, uom, qty, status FROM quantities NOT INDEXED WHERE kind IN ('counts', 'erp', 'wms') AND status NOT IN ${USABLE}) q
+             LEFT JOIN counts c ON q.kind = 'counts' AND c.id = q.row_id
+             LEFT JOIN erp e ON q.kind = 'erp' AND e.id = q.row_id
+             LEFT JOIN wms w ON q.kind = 'wms' AND w.id = q.row_id
+             WHERE coalesce(c.id, e.id, w.id) IS NOT NULL) t
        LEFT JOIN loc l ON l.key = ${LOC_KEY('t.location')}
-       WHERE q.kind IN ('counts', 'erp', 'wms') AND q.status NOT IN ${USABLE}
-       ORDER BY 2, 3, 4, 5, q.kind`,
+       ORDER BY 2, 3, 4, 5, t.kind`,
     )
     .all() as { kind: string; sku: string; warehouse: string; location: string; lot: string; uom: string; qty: string; status: string }[];
   return rows.map((r) => ({

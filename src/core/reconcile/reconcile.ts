@@ -68,14 +68,12 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
   await writeCsv(files.variance, QUANTITY_COLUMNS, result.quantityCsvRows());
   const cap = options.maxDetailRows ?? DEFAULT_MAX_DETAIL_ROWS;
   // The valuation leg is computed as it streams: its lines that are not a match are
-  // kept (up to the sheet's cap) for the workbook, instead of a second walk.
+  // kept (up to the sheet's cap) for the workbook, instead of a second walk. Most
+  // matches come as text already (rendered by SQLite); the sheet's matches come from
+  // a walk that stops at the cap.
   const valuationExceptions: ValuationLine[] = [];
-  const valuationMatches: ValuationLine[] = [];
-  await writeCsv(files.valuation, VALUATION_COLUMNS, tap(result.valuationLines(), (line) => {
-    if (line.status !== 'match') {
-      if (valuationExceptions.length < cap) valuationExceptions.push(line);
-      // The sheet shows cap − (all exceptions) matches: never more than cap − (exceptions so far).
-    } else if (valuationMatches.length < cap - valuationExceptions.length) valuationMatches.push(line);
+  await writeCsv(files.valuation, VALUATION_COLUMNS, tap(result.valuationCsvRows(), (line) => {
+    if (typeof line !== 'string' && line.status !== 'match' && valuationExceptions.length < cap) valuationExceptions.push(line);
   }));
   await writeCsv(files.sync, SYNC_COLUMNS, result.systems);
   const summary = result.summary();
@@ -84,7 +82,7 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
   await writeReconcileWorkbook(files.workbook, {
     summary,
     quantity: detailSelection(result.counts.quantity, cap, result.quantityLines.bind(result)),
-    valuation: detailSelection(summary.valuation.lines, cap, (select) => (select === 'exceptions' ? valuationExceptions : select === 'matches' ? valuationMatches : result.valuationLines())),
+    valuation: detailSelection(summary.valuation.lines, cap, (select) => (select === 'exceptions' ? valuationExceptions : result.valuationLines(select))),
     systems: result.systems,
     currency: currencyOf(db),
     quantityDecimals: (line) => decimals.get(line.sku) ?? 3,
