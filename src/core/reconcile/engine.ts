@@ -86,8 +86,11 @@ WHERE q.kind = '${kind}' AND q.status IN ${USABLE};`);
 DROP TABLE IF EXISTS temp.ecost;
 -- The ERP per sku × warehouse, grouped once: its unit cost (where it gives one) for
 -- every leg, and its quantity for the value leg.
-CREATE TEMP TABLE ecost (sku TEXT NOT NULL, warehouse TEXT NOT NULL, cost TEXT, qty INTEGER NOT NULL, transit INTEGER NOT NULL, PRIMARY KEY (sku, warehouse)) WITHOUT ROWID;
-INSERT INTO ecost SELECT sku, warehouse, min(unit_cost), sum(qty), max(status = 'in_transit') FROM rl WHERE side = 'E' GROUP BY sku, warehouse;
+-- book_cost: the cost the value leg uses, the item's where the ERP gives none.
+CREATE TEMP TABLE ecost (sku TEXT NOT NULL, warehouse TEXT NOT NULL, cost TEXT, qty INTEGER NOT NULL, transit INTEGER NOT NULL, book_cost TEXT, PRIMARY KEY (sku, warehouse)) WITHOUT ROWID;
+INSERT INTO ecost SELECT e.*, coalesce(e.cost, nullif(i.unit_cost, ''))
+FROM (SELECT sku, warehouse, min(unit_cost) AS cost, sum(qty) AS qty, max(status = 'in_transit') AS transit FROM rl WHERE side = 'E' GROUP BY sku, warehouse) e
+LEFT JOIN item i ON i.sku = e.sku;
 `);
 }
 
@@ -242,10 +245,11 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
   const systems = systemsLeg(db, ctx, wmsWarehouses);
   assignSyncCauses(systems, { factors: (sku) => factors.get(sku) ?? [] });
   systems.sort(compareLines);
-  const tieOut = glTieOut(db, options.tolerances);
 
   const counted = db.prepare("SELECT count(*) AS n, sum(status = 'match') AS matches FROM ql WHERE status NOT IN ('none', 'aside')").get() as { n: number; matches: number | null };
-  const valuation = valuationStream(db, ctx, decimals);
+  const valuation = valuationStream(db, ctx, decimals, wmsWarehouses);
+  // After the value leg: the tie-out reads the GL grouped there where it can.
+  const tieOut = glTieOut(db, options.tolerances);
   let valuationTotals: ValuationTotals | null = null;
 
   return {
@@ -379,6 +383,8 @@ CREATE TEMP TABLE um (sku TEXT NOT NULL, warehouse TEXT NOT NULL, location TEXT 
     const [, book, bins, lots, counted, aside] = grainRows[0]!;
     return { book: `'${book}'`, bins: String(bins), lots: String(lots), counted: String(counted), aside: `'${aside}'` }[column];
   };
+  /** `expr` where the flag holds, else '' (no CASE left for SQLite to evaluate when the flag is a literal). */
+  const when = (flag: string, expr: string): string => (flag === '1' ? expr : flag === '0' ? "''" : `CASE WHEN ${flag} THEN ${expr} ELSE '' END`);
   const joinGrain = (alias: string): string => (gr('bins') === 'gr.bins' ? `JOIN grain gr ON gr.warehouse = ${alias}.warehouse` : '');
 
   // One statement for every warehouse, each at its own grain, written in report order
@@ -397,15 +403,15 @@ SELECT * FROM (
               WHEN g.p = g.b THEN 'match' ELSE 'diff' END,
          CASE WHEN g.p IS NULL AND g.b IS NOT NULL AND NOT ${counted} THEN ${gr('aside')} END, 0
   FROM (SELECT r.sku, r.warehouse,
-               CASE WHEN ${gr('bins')} THEN r.loc_key ELSE '' END AS loc_key,
-               CASE WHEN ${gr('bins')} THEN coalesce(nullif(max(r.location), ''), r.loc_key) ELSE '' END AS location,
-               CASE WHEN ${gr('lots')} THEN r.lot ELSE '' END AS lot,
+               ${when(gr('bins'), 'r.loc_key')} AS loc_key,
+               ${when(gr('bins'), "coalesce(nullif(max(r.location), ''), r.loc_key)")} AS location,
+               ${when(gr('lots'), 'r.lot')} AS lot,
                sum(CASE WHEN r.side = 'P' THEN r.qty END) AS p,
                sum(CASE WHEN r.side = ${gr('book')} AND r.status <> 'in_transit' THEN r.qty END) AS b,
                sum(CASE WHEN r.side = ${gr('book')} AND r.status = 'in_transit' THEN r.qty END) AS t
         FROM rl r ${joinGrain('r')}
         WHERE r.side = 'P' OR r.side = ${gr('book')}
-        GROUP BY r.sku, r.warehouse, CASE WHEN ${gr('bins')} THEN r.loc_key ELSE '' END, CASE WHEN ${gr('lots')} THEN r.lot ELSE '' END) g
+        GROUP BY r.sku, r.warehouse, ${when(gr('bins'), 'r.loc_key')}, ${when(gr('lots'), 'r.lot')}) g
   ${joinGrain('g')}
   LEFT JOIN item i ON i.sku = g.sku
   LEFT JOIN ecost e ON e.sku = g.sku AND e.warehouse = g.warehouse
@@ -486,35 +492,47 @@ interface ValuationStream {
   csvRows(totals: ValuationTotals): Generator<string | ValuationLine>;
 }
 
-function valuationStream(db: Db, ctx: Context, decimals: DecimalCache): ValuationStream {
+function valuationStream(db: Db, ctx: Context, decimals: DecimalCache, wmsWarehouses: Set<string>): ValuationStream {
   const glHasWarehouse = db.prepare("SELECT 1 FROM gl WHERE sku IS NOT NULL AND coalesce(warehouse, '') <> '' LIMIT 1").get() !== undefined;
   const key = (column: string): string => (glHasWarehouse ? column : "''");
   const glKeyed = `SELECT CASE WHEN x.status IN ${GL_USABLE} THEN x.canonical_sku ELSE g.sku END AS sku, ${key("coalesce(g.warehouse, '')")} AS wk, g.value AS value, g.qty AS qty,
-                          x.status IS NULL OR x.status NOT IN ${GL_USABLE} AS unusable
+                          x.status IS NULL OR x.status NOT IN ${GL_USABLE} AS unusable, g.account AS account
                    FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL`;
+  // Where the GL has warehouses and no WMS is the book anywhere, the book side of a key
+  // is the ERP's row of `ecost` as it is (same key, same order): read in place, not
+  // copied into a table of its own.
+  const bookIsErpByWarehouse = glHasWarehouse && wmsWarehouses.size === 0;
+  const vbType = db.prepare("SELECT type FROM sqlite_temp_master WHERE name = 'vb'").pluck().get() as string | undefined;
+  const dropVb = vbType === 'view' ? 'DROP VIEW temp.vb;' : vbType === 'table' ? 'DROP TABLE temp.vb;' : '';
   // Both sides grouped by key into tables ordered by key (appends: GROUP BY emits in
   // key order), so that the walk below merges them without sorting two million rows.
   // GL values and quantities are summed as exact millionths; the rare value that is
   // not a plain decimal of at most 6 places is summed in JavaScript (oddGl).
   db.exec(`
-DROP TABLE IF EXISTS temp.ewh;
+${dropVb}
+${
+  bookIsErpByWarehouse
+    ? `CREATE TEMP VIEW vb AS SELECT sku, warehouse AS wk, warehouse AS wh, qty, transit, book_cost AS cost FROM ecost;`
+    : `DROP TABLE IF EXISTS temp.ewh;
 CREATE TEMP TABLE ewh AS SELECT DISTINCT warehouse FROM ecost;
-DROP TABLE IF EXISTS temp.vb;
 CREATE TEMP TABLE vb (sku TEXT NOT NULL, wk TEXT NOT NULL, wh TEXT NOT NULL, qty INTEGER NOT NULL, transit INTEGER NOT NULL, cost TEXT, PRIMARY KEY (sku, wk, wh)) WITHOUT ROWID;
 INSERT INTO vb
-SELECT e.sku, ${key('e.warehouse')}, e.warehouse, e.qty, e.transit, coalesce(e.cost, nullif(i.unit_cost, ''))
-FROM ecost e LEFT JOIN item i ON i.sku = e.sku;
+SELECT sku, ${key('warehouse')}, warehouse, qty, transit, book_cost FROM ecost;
 INSERT INTO vb
 SELECT b.sku, ${key('b.warehouse')}, b.warehouse, b.qty, b.transit, nullif(i.unit_cost, '')
 FROM (SELECT sku, warehouse, sum(qty) AS qty, max(status = 'in_transit') AS transit FROM rl
       WHERE side = 'W' AND warehouse NOT IN (SELECT warehouse FROM ewh) GROUP BY sku, warehouse) b
-LEFT JOIN item i ON i.sku = b.sku;
+LEFT JOIN item i ON i.sku = b.sku;`
+}
 DROP TABLE IF EXISTS temp.vg;
-CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER, qty INTEGER, has_qty INTEGER NOT NULL, odd INTEGER NOT NULL, unusable INTEGER NOT NULL, PRIMARY KEY (sku, wk)) WITHOUT ROWID;
+CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER, qty INTEGER, has_qty INTEGER NOT NULL, odd INTEGER NOT NULL, unusable INTEGER NOT NULL,
+                      account TEXT, accounts_ok INTEGER NOT NULL, vals INTEGER NOT NULL, PRIMARY KEY (sku, wk)) WITHOUT ROWID;
 INSERT INTO vg
 SELECT sku, wk, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END),
        sum(CASE WHEN ${EXACT_MICRO_OK('qty')} THEN ${EXACT_MICRO('qty')} END), count(qty),
-       sum(value IS NOT NULL AND NOT ${EXACT_MICRO_OK('value')}) + sum(qty IS NOT NULL AND NOT ${EXACT_MICRO_OK('qty')}), max(unusable)
+       sum(value IS NOT NULL AND NOT ${EXACT_MICRO_OK('value')}) + sum(qty IS NOT NULL AND NOT ${EXACT_MICRO_OK('qty')}), max(unusable),
+       -- for the tie-out: the group's one account (every row has it), and its values
+       min(account), count(account) = 0 OR (count(account) = count(*) AND min(account) = max(account)), count(value)
 FROM (${glKeyed}) GROUP BY sku, wk;
 `);
   // GL SKUs the cross-reference cannot map: a row that is not mapped keeps its own
@@ -846,11 +864,21 @@ function valueOnly(ctx: Context, sku: string): { value?: string } {
 function glTieOut(db: Db, tolerances: ToleranceConfig): GlTieOut[] {
   // Item values are summed per account in SQL as exact millionths where the text is a
   // plain decimal of at most 6 places (nearly always); any other value is summed here.
+  // The item values come from the GL as the value leg grouped it (vg) when each of its
+  // groups books to one account and holds no such value: a second pass over a million
+  // GL rows, parsing every value again, is then not needed. Control totals (rows
+  // without a SKU) are few, and are read from the rows either way.
+  const sumsOf = (where: string): string =>
+    `SELECT account, sku IS NULL AS control, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END) AS micro,
+            sum(NOT ${EXACT_MICRO_OK('value')}) AS odd
+     FROM gl WHERE account IS NOT NULL AND value IS NOT NULL AND ${where} GROUP BY account, sku IS NULL`;
+  const fromGroups = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM vg WHERE NOT accounts_ok OR odd > 0)').pluck().get() === 1;
   const sums = db
     .prepare(
-      `SELECT account, sku IS NULL AS control, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END) AS micro,
-              sum(NOT ${EXACT_MICRO_OK('value')}) AS odd
-       FROM gl WHERE account IS NOT NULL AND value IS NOT NULL GROUP BY account, sku IS NULL`,
+      fromGroups
+        ? `SELECT account, 0 AS control, sum(value) AS micro, 0 AS odd FROM vg WHERE account IS NOT NULL AND vals > 0 GROUP BY account
+           UNION ALL ${sumsOf('sku IS NULL')}`
+        : sumsOf('1'),
     )
     .safeIntegers(true)
     .all() as { account: string; control: bigint; micro: bigint | null; odd: bigint }[];

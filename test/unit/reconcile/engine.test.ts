@@ -121,6 +121,25 @@ describe('systems and value legs', () => {
     expect(result.summary.gl_tie_out).toEqual([{ account: '1400', item_value: '11.5', control_total: null, difference: null, status: 'no_control_total' }]);
   });
 
+  it('ties out per account whether a SKU × warehouse books to one account or to several', async () => {
+    const { result } = await workspace({
+      erp: 'sku,warehouse,qty\nA,W2,4\nB,W2,10\n',
+      gl: 'sku,warehouse,account,value\nA,W2,1400,6\nA,W2,1410,4.25\nB,W2,1400,1\nB,W2,,7\n,,1400,7.5\n',
+    });
+    expect(result.summary.gl_tie_out).toEqual([
+      { account: '1400', item_value: '7', control_total: '7.5', difference: '-0.5', status: 'short' },
+      { account: '1410', item_value: '4.25', control_total: null, difference: null, status: 'no_control_total' },
+    ]);
+    const single = await workspace({
+      erp: 'sku,warehouse,qty\nA,W2,4\n',
+      gl: 'sku,warehouse,account,value\nA,W2,1400,6\nA,W2,1400,4\nB,W2,1410,1.5\nC,W2,1410,\n,,1400,10\n',
+    });
+    expect(single.result.summary.gl_tie_out).toEqual([
+      { account: '1400', item_value: '10', control_total: '10', difference: '0', status: 'match' },
+      { account: '1410', item_value: '1.5', control_total: null, difference: null, status: 'no_control_total' },
+    ]);
+  });
+
   it('GL values with more than 6 places or 10 digits are summed exactly too (the path beside SQL)', async () => {
     const { result } = await workspace({
       erp: 'sku,warehouse,qty\nA,W2,4\nB,W2,10\n',
