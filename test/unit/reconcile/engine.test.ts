@@ -198,6 +198,8 @@ describe('the lines SQLite renders for the CSV files', () => {
     expect(valuationRows.some((r) => typeof r === 'string') && valuationRows.some((r) => typeof r !== 'string')).toBe(true);
     expect(valuationRows.some((r) => typeof r === 'string' && r.endsWith(',in_transit'))).toBe(true);
     expect(quantityRows.some((r) => typeof r === 'string') && quantityRows.some((r) => typeof r !== 'string')).toBe(true);
+    expect([...rendered.valuationLines('matches')].map((l) => render(VALUATION_COLUMNS, l))).toEqual([...objects.valuationLines()].filter((l) => l.status === 'match').map((l) => render(VALUATION_COLUMNS, l)));
+    expect([...rendered.valuationLines('exceptions')].map((l) => render(VALUATION_COLUMNS, l))).toEqual([...objects.valuationLines()].filter((l) => l.status !== 'match').map((l) => render(VALUATION_COLUMNS, l)));
     // A summary read before any walk comes from the same totals.
     expect(openReconciliation(db, { tolerances }).summary()).toEqual(summary);
     db.close();
