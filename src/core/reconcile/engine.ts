@@ -533,12 +533,13 @@ DROP TABLE IF EXISTS temp.vg;
 CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER, qty INTEGER, has_qty INTEGER NOT NULL, odd INTEGER NOT NULL, unusable INTEGER NOT NULL,
                       account TEXT, accounts_ok INTEGER NOT NULL, vals INTEGER NOT NULL, PRIMARY KEY (sku, wk)) WITHOUT ROWID;
 INSERT INTO vg
-SELECT sku, wk, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END),
-       sum(CASE WHEN ${EXACT_MICRO_OK('qty')} THEN ${EXACT_MICRO('qty')} END), count(qty),
-       sum(value IS NOT NULL AND NOT ${EXACT_MICRO_OK('value')}) + sum(qty IS NOT NULL AND NOT ${EXACT_MICRO_OK('qty')}), max(unusable),
+SELECT sku, wk, sum(value_micro), sum(qty_micro), count(qty), sum(value IS NOT NULL AND value_micro IS NULL) + sum(qty IS NOT NULL AND qty_micro IS NULL), max(unusable),
        -- for the tie-out: the group's one account (every row has it), and its values
        min(account), count(account) = 0 OR (count(account) = count(*) AND min(account) = max(account)), count(value)
-FROM (${glKeyed}) GROUP BY sku, wk;
+-- Each value parsed once a row: OFFSET 0 keeps SQLite from folding the subquery into
+-- the grouping, which would parse every value again where it is used.
+FROM (SELECT *, CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END AS value_micro, CASE WHEN ${EXACT_MICRO_OK('qty')} THEN ${EXACT_MICRO('qty')} END AS qty_micro
+      FROM (${glKeyed}) LIMIT -1 OFFSET 0) GROUP BY sku, wk;
 `);
   // GL SKUs the cross-reference cannot map: a row that is not mapped keeps its own
   // spelling as its key, so they are the keys of the groups that hold such a row

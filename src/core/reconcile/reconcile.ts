@@ -124,12 +124,19 @@ function* tap<T>(lines: Iterable<T>, see: (line: T) => void): Generator<T> {
 function unitDecimals(db: Db, config: WorkspaceConfig): Map<string, number> {
   const catalogue = catalogueFor(config);
   const out = new Map<string, number>();
-  for (const r of db.prepare('SELECT sku, uom_key FROM items_clean WHERE uom_key IS NOT NULL').all() as { sku: string; uom_key: string }[]) {
+  // A handful of units serve every item: each is looked up once.
+  const byUnit = new Map<string, number | undefined>();
+  const decimalsOfUnit = (unit: string): number | undefined => {
     try {
-      out.set(r.sku, decimalsOf(catalogue.odoo(r.uom_key, config.odooVersion).rounding));
+      return decimalsOf(catalogue.odoo(unit, config.odooVersion).rounding);
     } catch {
-      // a unit this version does not have: the default precision
+      return undefined; // a unit this version does not have: the default precision
     }
+  };
+  for (const [sku, unit] of db.prepare('SELECT sku, uom_key FROM items_clean WHERE uom_key IS NOT NULL').raw(true).all() as [string, string][]) {
+    if (!byUnit.has(unit)) byUnit.set(unit, decimalsOfUnit(unit));
+    const decimals = byUnit.get(unit);
+    if (decimals !== undefined) out.set(sku, decimals);
   }
   return out;
 }
