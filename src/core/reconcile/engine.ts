@@ -86,9 +86,9 @@ WHERE q.kind = '${kind}' AND q.status IN ${USABLE};`);
 DROP TABLE IF EXISTS temp.ecost;
 -- The ERP per sku × warehouse, grouped once: its unit cost (where it gives one) for
 -- every leg, and its quantity for the value leg.
--- book_cost: the cost the value leg uses, the item's where the ERP gives none.
-CREATE TEMP TABLE ecost (sku TEXT NOT NULL, warehouse TEXT NOT NULL, cost TEXT, qty INTEGER NOT NULL, transit INTEGER NOT NULL, book_cost TEXT, PRIMARY KEY (sku, warehouse)) WITHOUT ROWID;
-INSERT INTO ecost SELECT e.*, coalesce(e.cost, nullif(i.unit_cost, ''))
+-- book_cost: the cost the legs use, the item's where the ERP gives none; uom: the item's.
+CREATE TEMP TABLE ecost (sku TEXT NOT NULL, warehouse TEXT NOT NULL, cost TEXT, qty INTEGER NOT NULL, transit INTEGER NOT NULL, book_cost TEXT, uom TEXT, PRIMARY KEY (sku, warehouse)) WITHOUT ROWID;
+INSERT INTO ecost SELECT e.*, coalesce(e.cost, nullif(i.unit_cost, '')), i.uom
 FROM (SELECT sku, warehouse, min(unit_cost) AS cost, sum(qty) AS qty, max(status = 'in_transit') AS transit FROM rl WHERE side = 'E' GROUP BY sku, warehouse) e
 LEFT JOIN item i ON i.sku = e.sku;
 `);
@@ -399,7 +399,12 @@ CREATE TEMP TABLE um (sku TEXT NOT NULL, warehouse TEXT NOT NULL, location TEXT 
   db.exec(`
 INSERT INTO ql (sku, warehouse, location, lot, uom, cost, p, b, transit, status, aside, ord)
 SELECT * FROM (
-  SELECT g.sku, g.warehouse, g.location, g.lot, coalesce(i.uom, ''), coalesce(e.cost, nullif(i.unit_cost, '')), g.p, g.b, g.t,
+  -- The item's unit and cost: from its ERP row where it has one (ecost carries them, one
+  -- look-up instead of two), else from the item.
+  SELECT g.sku, g.warehouse, g.location, g.lot,
+         coalesce(CASE WHEN e.sku IS NOT NULL THEN e.uom ELSE (SELECT i.uom FROM item i WHERE i.sku = g.sku) END, ''),
+         CASE WHEN e.sku IS NOT NULL THEN e.book_cost ELSE (SELECT nullif(i.unit_cost, '') FROM item i WHERE i.sku = g.sku) END,
+         g.p, g.b, g.t,
          CASE WHEN g.p IS NULL AND g.b IS NULL THEN 'none'
               WHEN g.p IS NULL AND NOT ${counted} THEN 'aside'
               WHEN g.p IS NULL THEN 'missing_in_count'
@@ -417,7 +422,6 @@ SELECT * FROM (
         WHERE r.side = 'P' OR r.side = ${gr('book')}
         GROUP BY r.sku, r.warehouse, ${when(gr('bins'), 'r.loc_key')}, ${when(gr('lots'), 'r.lot')}) g
   ${joinGrain('g')}
-  LEFT JOIN item i ON i.sku = g.sku
   LEFT JOIN ecost e ON e.sku = g.sku AND e.warehouse = g.warehouse
   UNION ALL
   SELECT sku, warehouse, location, lot, uom, NULL, NULL, NULL, NULL, 'unmapped', NULL, ord FROM um
