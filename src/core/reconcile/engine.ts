@@ -252,7 +252,6 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
 
   const counted = db.prepare("SELECT count(*) AS n, sum(status = 'match') AS matches FROM ql WHERE status NOT IN ('none', 'aside')").get() as { n: number; matches: number | null };
   const valuation = valuationStream(db, ctx, decimals, wmsWarehouses);
-  // After the value leg: the tie-out reads the GL grouped there where it can.
   const tieOut = glTieOut(db, options.tolerances);
   let valuationTotals: ValuationTotals | null = null;
 
@@ -505,7 +504,7 @@ function valuationStream(db: Db, ctx: Context, decimals: DecimalCache, wmsWareho
   const glHasWarehouse = db.prepare("SELECT 1 FROM gl WHERE sku IS NOT NULL AND coalesce(warehouse, '') <> '' LIMIT 1").get() !== undefined;
   const key = (column: string): string => (glHasWarehouse ? column : "''");
   const glKeyed = `SELECT CASE WHEN x.status IN ${GL_USABLE} THEN x.canonical_sku ELSE g.sku END AS sku, ${key("coalesce(g.warehouse, '')")} AS wk, g.value AS value, g.qty AS qty,
-                          x.status IS NULL OR x.status NOT IN ${GL_USABLE} AS unusable, g.account AS account
+                          x.status IS NULL OR x.status NOT IN ${GL_USABLE} AS unusable
                    FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL`;
   // Where the GL has warehouses and no WMS is the book anywhere, the book side of a key
   // is the ERP's row of `ecost` as it is (same key, same order): read in place, not
@@ -535,11 +534,9 @@ LEFT JOIN item i ON i.sku = b.sku;`
 }
 DROP TABLE IF EXISTS temp.vg;
 CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER, qty INTEGER, has_qty INTEGER NOT NULL, odd INTEGER NOT NULL, unusable INTEGER NOT NULL,
-                      account TEXT, accounts_ok INTEGER NOT NULL, vals INTEGER NOT NULL, PRIMARY KEY (sku, wk)) WITHOUT ROWID;
+                      PRIMARY KEY (sku, wk)) WITHOUT ROWID;
 INSERT INTO vg
-SELECT sku, wk, sum(value_micro), sum(qty_micro), count(qty), sum(value IS NOT NULL AND value_micro IS NULL) + sum(qty IS NOT NULL AND qty_micro IS NULL), max(unusable),
-       -- for the tie-out: the group's one account (every row has it), and its values
-       min(account), count(account) = 0 OR (count(account) = count(*) AND min(account) = max(account)), count(value)
+SELECT sku, wk, sum(value_micro), sum(qty_micro), count(qty), sum(value IS NOT NULL AND value_micro IS NULL) + sum(qty IS NOT NULL AND qty_micro IS NULL), max(unusable)
 -- Each value parsed once a row: OFFSET 0 keeps SQLite from folding the subquery into
 -- the grouping, which would parse every value again where it is used.
 FROM (SELECT *, CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END AS value_micro, CASE WHEN ${EXACT_MICRO_OK('qty')} THEN ${EXACT_MICRO('qty')} END AS qty_micro
@@ -882,21 +879,13 @@ function valueOnly(ctx: Context, sku: string): { value?: string } {
 function glTieOut(db: Db, tolerances: ToleranceConfig): GlTieOut[] {
   // Item values are summed per account in SQL as exact millionths where the text is a
   // plain decimal of at most 6 places (nearly always); any other value is summed here.
-  // The item values come from the GL as the value leg grouped it (vg) when each of its
-  // groups books to one account and holds no such value: a second pass over a million
-  // GL rows, parsing every value again, is then not needed. Control totals (rows
-  // without a SKU) are few, and are read from the rows either way.
-  const sumsOf = (where: string): string =>
-    `SELECT account, sku IS NULL AS control, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END) AS micro,
-            sum(NOT ${EXACT_MICRO_OK('value')}) AS odd
-     FROM gl WHERE account IS NOT NULL AND value IS NOT NULL AND ${where} GROUP BY account, sku IS NULL`;
-  const fromGroups = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM vg WHERE NOT accounts_ok OR odd > 0)').pluck().get() === 1;
+  // (Reading them off the value leg's grouped GL instead costs as much: the grouping
+  // then carries the accounts of a million rows.)
   const sums = db
     .prepare(
-      fromGroups
-        ? `SELECT account, 0 AS control, sum(value) AS micro, 0 AS odd FROM vg WHERE account IS NOT NULL AND vals > 0 GROUP BY account
-           UNION ALL ${sumsOf('sku IS NULL')}`
-        : sumsOf('1'),
+      `SELECT account, sku IS NULL AS control, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END) AS micro,
+              sum(NOT ${EXACT_MICRO_OK('value')}) AS odd
+       FROM gl WHERE account IS NOT NULL AND value IS NOT NULL GROUP BY account, sku IS NULL`,
     )
     .safeIntegers(true)
     .all() as { account: string; control: bigint; micro: bigint | null; odd: bigint }[];
