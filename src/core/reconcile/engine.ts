@@ -694,28 +694,29 @@ FROM (SELECT *, CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')
     // Book and GL value are the same text: formatted once, written twice.
     const line = [csvFieldSql('b.sku'), csvFieldSql('b.wk'), DEC('b.qty'), 'c.field', `replace('#,#', '#', ${DEC(gv)})`, "'0'", "'match'", "CASE WHEN b.transit THEN 'in_transit' ELSE '' END"].join(" || ',' || ");
     // SQLite evaluates `fast` once a row (in `line`); a line that is not a match comes
-    // back as its key only, and its row is read again by key (2% of the rows).
+    // back as its key only, and its row is read again by key (2% of the rows). Each
+    // value a row costs: the GL value is all a match adds (its transit shows in its line).
     const rows = db
       .prepare(
-        `SELECT CASE WHEN ${fast} THEN ${line} END, g.value, b.transit, b.sku, b.wk, 1 FROM vb b LEFT JOIN vg g ON g.sku = b.sku AND g.wk = b.wk LEFT JOIN vcost c ON c.raw = b.cost
+        `SELECT CASE WHEN ${fast} THEN ${line} END, g.value, b.sku, b.wk FROM vb b LEFT JOIN vg g ON g.sku = b.sku AND g.wk = b.wk LEFT JOIN vcost c ON c.raw = b.cost
          UNION ALL
-         SELECT NULL, NULL, NULL, g.sku, g.wk, 0 FROM vg g WHERE NOT EXISTS (SELECT 1 FROM vb b WHERE b.sku = g.sku AND b.wk = g.wk)
-         ORDER BY 4, 5`,
+         SELECT NULL, NULL, g.sku, g.wk FROM vg g WHERE NOT EXISTS (SELECT 1 FROM vb b WHERE b.sku = g.sku AND b.wk = g.wk)
+         ORDER BY 3, 4`,
       )
       .raw(true)
       .safeIntegers(true)
-      .iterate() as IterableIterator<[string | null, bigint | null, bigint | null, string, string, bigint]>;
+      .iterate() as IterableIterator<[string | null, bigint | null, string, string]>;
     const bookRow = db
       .prepare('SELECT b.sku, b.wk, b.qty, b.transit, b.cost, g.sku IS NOT NULL AS gl, g.value, g.qty AS glqty, g.has_qty FROM vb b LEFT JOIN vg g ON g.sku = b.sku AND g.wk = b.wk WHERE b.sku = ? AND b.wk = ?')
       .safeIntegers(true);
     const glRow = db.prepare('SELECT sku, wk, NULL AS qty, NULL AS transit, NULL AS cost, 1 AS gl, value, qty AS glqty, has_qty FROM vg WHERE sku = ? AND wk = ?').safeIntegers(true);
-    for (const [text, value, transit, sku, wk, book] of rows) {
+    for (const [text, value, sku, wk] of rows) {
       if (text !== null) {
-        totals.addMatch(value ?? 0n, transit === 1n);
+        totals.addMatch(value ?? 0n, text.endsWith(',in_transit'));
         yield text;
         continue;
       }
-      const r = (book === 1n ? bookRow : glRow).get(sku, wk) as Row;
+      const r = (bookRow.get(sku, wk) ?? glRow.get(sku, wk)) as Row;
       const g = startGroup(r);
       addBook(g, r);
       yield finish(g, totals);
