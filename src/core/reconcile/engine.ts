@@ -9,6 +9,16 @@
  * match (tolerances, causes) and streams the rest to the reports in order, so memory
  * does not grow with the matches (a million lines per side is the benchmark).
  *
+ * Speed (the benchmark's budget is 2.5x one bare SQL statement over the same tables):
+ * places are resolved once per distinct raw warehouse × location, not per line; a
+ * grain every warehouse shares goes into the SQL as literals, not a join per line; and
+ * the matches, nearly every line, never become objects: for variance.csv and
+ * valuation.csv SQLite renders their CSV lines whole (csvFieldSql, DEC), because
+ * better-sqlite3 charges per value it hands over and building, deciding and writing
+ * an object costs more than the SQL. JavaScript still builds every line that is not a
+ * match, and the walks for tests, the workbook and `validate` give objects throughout;
+ * a test holds both walks to the same text and totals.
+ *
  * Scope: a location absent from every count is not counted, so its book stock is set
  * aside ("not counted"), not missing. In-transit book stock is never expected in a
  * count: it is set aside from the quantity leg and still carries value. Everything
