@@ -543,10 +543,10 @@ FROM (SELECT sku, warehouse, sum(qty) AS qty, max(status = 'in_transit') AS tran
 LEFT JOIN item i ON i.sku = b.sku;`
 }
 DROP TABLE IF EXISTS temp.vg;
-CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER, qty INTEGER, has_qty INTEGER NOT NULL, odd INTEGER NOT NULL, unusable INTEGER NOT NULL,
+CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER NOT NULL, qty INTEGER, has_qty INTEGER NOT NULL, odd INTEGER NOT NULL, unusable INTEGER NOT NULL,
                       PRIMARY KEY (sku, wk)) WITHOUT ROWID;
 INSERT INTO vg
-SELECT sku, wk, sum(value_micro), sum(qty_micro), count(qty), sum(value IS NOT NULL AND value_micro IS NULL) + sum(qty IS NOT NULL AND qty_micro IS NULL), max(unusable)
+SELECT sku, wk, coalesce(sum(value_micro), 0), sum(qty_micro), count(qty), sum(value IS NOT NULL AND value_micro IS NULL) + sum(qty IS NOT NULL AND qty_micro IS NULL), max(unusable)
 -- Each value parsed once a row: OFFSET 0 keeps SQLite from folding the subquery into
 -- the grouping, which would parse every value again where it is used.
 FROM (SELECT *, CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END AS value_micro, CASE WHEN ${EXACT_MICRO_OK('qty')} THEN ${EXACT_MICRO('qty')} END AS qty_micro
@@ -696,11 +696,13 @@ FROM (SELECT *, CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')
       yield* lines(totals);
       return;
     }
-    db.exec('DROP TABLE IF EXISTS temp.vcost; CREATE TEMP TABLE vcost (raw TEXT PRIMARY KEY, micro INTEGER, field TEXT NOT NULL) WITHOUT ROWID;');
-    db.exec('INSERT INTO vcost SELECT raw, reconcile_cost_micro(raw), reconcile_cost_field(raw) FROM (SELECT DISTINCT cost AS raw FROM vb WHERE cost IS NOT NULL)');
-    const gv = 'coalesce(g.value, 0)';
-    const fast = `(c.micro IS NOT NULL AND g.sku IS NOT NULL AND g.odd = 0 AND abs(b.qty) <= 9000000000000000000 / max(abs(c.micro), 1)
-                   AND abs(${gv}) <= 9000000000000 AND b.qty * c.micro = ${gv} * 1000000)`;
+    // maxq: the largest quantity whose product with the cost stays within 2^63.
+    db.exec('DROP TABLE IF EXISTS temp.vcost; CREATE TEMP TABLE vcost (raw TEXT PRIMARY KEY, micro INTEGER, maxq INTEGER, field TEXT NOT NULL) WITHOUT ROWID;');
+    db.exec(`INSERT INTO vcost SELECT raw, micro, 9000000000000000000 / max(abs(micro), 1), field
+             FROM (SELECT raw, reconcile_cost_micro(raw) AS micro, reconcile_cost_field(raw) AS field FROM (SELECT DISTINCT cost AS raw FROM vb WHERE cost IS NOT NULL))`);
+    const gv = 'g.value';
+    // A NULL anywhere (no GL row, no exact cost) makes it false; odd GL values go to JavaScript.
+    const fast = `(g.odd = 0 AND abs(b.qty) <= c.maxq AND abs(${gv}) <= 9000000000000 AND b.qty * c.micro = ${gv} * 1000000)`;
     // Book and GL value are the same text: formatted once, written twice.
     const line = [csvFieldSql('b.sku'), csvFieldSql('b.wk'), DEC('b.qty'), 'c.field', `replace('#,#', '#', ${DEC(gv)})`, "'0'", "'match'", "CASE WHEN b.transit THEN 'in_transit' ELSE '' END"].join(" || ',' || ");
     // SQLite evaluates `fast` once a row (in `line`); a line that is not a match comes
@@ -722,7 +724,7 @@ FROM (SELECT *, CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')
     const glRow = db.prepare('SELECT sku, wk, NULL AS qty, NULL AS transit, NULL AS cost, 1 AS gl, value, qty AS glqty, has_qty FROM vg WHERE sku = ? AND wk = ?').safeIntegers(true);
     for (const [text, value, sku, wk] of rows) {
       if (text !== null) {
-        totals.addMatch(value ?? 0n, text.endsWith(',in_transit'));
+        totals.addMatch(value!, text.endsWith(',in_transit'));
         yield text;
         continue;
       }
