@@ -896,9 +896,11 @@ function glTieOut(db: Db, tolerances: ToleranceConfig): GlTieOut[] {
   // then carries the accounts of a million rows.)
   const sums = db
     .prepare(
-      `SELECT account, sku IS NULL AS control, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END) AS micro,
-              sum(NOT ${EXACT_MICRO_OK('value')}) AS odd
-       FROM gl WHERE account IS NOT NULL AND value IS NOT NULL GROUP BY account, sku IS NULL`,
+      // Each value parsed once (OFFSET 0 keeps the subquery from being folded into the sums).
+      `SELECT account, control, sum(m) AS micro, sum(m IS NULL) AS odd
+       FROM (SELECT account, sku IS NULL AS control, CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END AS m
+             FROM gl WHERE account IS NOT NULL AND value IS NOT NULL LIMIT -1 OFFSET 0)
+       GROUP BY account, control`,
     )
     .safeIntegers(true)
     .all() as { account: string; control: bigint; micro: bigint | null; odd: bigint }[];
