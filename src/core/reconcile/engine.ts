@@ -9,12 +9,23 @@
  * match (tolerances, causes) and streams the rest to the reports in order, so memory
  * does not grow with the matches (a million lines per side is the benchmark).
  *
+ * Speed (the benchmark's budget is 2.5x one bare SQL statement over the same tables):
+ * places are resolved once per distinct raw warehouse × location, not per line; a
+ * grain every warehouse shares goes into the SQL as literals, not a join per line; and
+ * the matches, nearly every line, never become objects: for variance.csv and
+ * valuation.csv SQLite renders their CSV lines whole (csvFieldSql, DEC), because
+ * better-sqlite3 charges per value it hands over and building, deciding and writing
+ * an object costs more than the SQL. JavaScript still builds every line that is not a
+ * match, and the walks for tests, the workbook and `validate` give objects throughout;
+ * a test holds both walks to the same text and totals.
+ *
  * Scope: a location absent from every count is not counted, so its book stock is set
  * aside ("not counted"), not missing. In-transit book stock is never expected in a
  * count: it is set aside from the quantity leg and still carries value. Everything
  * left out is in summary.set_aside with its reason; nothing disappears.
  */
 import { tempTablesOnDisk, type Db } from '../staging/database.js';
+import { csvField, csvFieldSql } from '../reports/csv.js';
 import { DecimalSum, addDecimals, canonicalDecimal, compareDecimals, formatScaled, mulDecimals, parseScaled, subDecimals, type Scaled } from '../model/decimal.js';
 import { assignQuantityCauses, assignSyncCauses, assignValuationCauses } from './causes.js';
 import { toleranceFor, withinTolerance, type ToleranceConfig } from './tolerance.js';
@@ -43,19 +54,39 @@ CREATE INDEX temp.loc_key ON loc(key);
 DROP TABLE IF EXISTS temp.wh;
 CREATE TEMP TABLE wh (key TEXT PRIMARY KEY, warehouse TEXT NOT NULL) WITHOUT ROWID;
 INSERT OR IGNORE INTO wh SELECT DISTINCT upper(trim(warehouse)), warehouse FROM locations WHERE warehouse IS NOT NULL ORDER BY 1, 2;
+DROP TABLE IF EXISTS temp.item;
+-- What the legs read of an item, keyed by SKU in one b-tree: items_clean's key is an
+-- index beside its rows, two look-ups a key for a million keys.
+CREATE TEMP TABLE item (sku TEXT PRIMARY KEY, uom TEXT, unit_cost TEXT) WITHOUT ROWID;
+INSERT INTO item SELECT sku, uom, unit_cost FROM items_clean;
 DROP TABLE IF EXISTS temp.rl;
 CREATE TEMP TABLE rl (side TEXT NOT NULL, sku TEXT NOT NULL, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, location TEXT NOT NULL, lot TEXT NOT NULL, status TEXT NOT NULL, qty INTEGER NOT NULL, unit_cost TEXT);
 `);
+  // Places are resolved once per distinct raw (warehouse, location) pair of a source,
+  // a few thousand, not once per line: the string functions, the look-ups in the
+  // location master and the warehouse names cost seconds on three million lines;
+  // the lines then find their place with one key look-up. Raw NULL and '' are one
+  // pair ('' in `place`): both give the same warehouse, key and location (no staged
+  // value is '', a blank cell is NULL, and NULL is what `t` holds below).
+  db.exec(`
+DROP TABLE IF EXISTS temp.place;
+CREATE TEMP TABLE place (side TEXT NOT NULL, raw_warehouse TEXT NOT NULL, raw_location TEXT NOT NULL, warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, location TEXT NOT NULL,
+                         PRIMARY KEY (side, raw_warehouse, raw_location)) WITHOUT ROWID;`);
   // The warehouse as the location master spells it ("wh-north" is "WH-NORTH"), the
   // status with in-transit spellings as one.
   const insert = (side: string, kind: 'counts' | 'erp' | 'wms', extra: { status: string; cost: string }): void => {
     const status = extra.status === "'counted'" ? extra.status : `CASE WHEN ${extra.status} IN ('in_transit', 'intransit', 'transit', 'in-transit') THEN 'in_transit' ELSE ${extra.status} END`;
     db.exec(`
+INSERT INTO place (side, raw_warehouse, raw_location, warehouse, loc_key, location)
+SELECT '${side}', t.raw_warehouse, t.raw_location, coalesce((SELECT w.warehouse FROM wh w WHERE w.key = upper(${warehouseOf('t')})), ${warehouseOf('t')}),
+       coalesce(${LOC_KEY('t.location')}, ''), coalesce(l.location, t.location, '')
+FROM (SELECT raw_warehouse, raw_location, nullif(raw_warehouse, '') AS warehouse, nullif(raw_location, '') AS location
+      FROM (SELECT DISTINCT coalesce(warehouse, '') AS raw_warehouse, coalesce(location, '') AS raw_location FROM ${kind})) t
+LEFT JOIN loc l ON l.key = ${LOC_KEY('t.location')};
 INSERT INTO rl (side, sku, warehouse, loc_key, location, lot, status, qty, unit_cost)
-SELECT '${side}', q.sku, coalesce((SELECT w.warehouse FROM wh w WHERE w.key = upper(${warehouseOf('t')})), ${warehouseOf('t')}),
-       coalesce(${LOC_KEY('t.location')}, ''), coalesce(l.location, t.location, ''), coalesce(t.lot, ''), ${status}, q.qty_micro, ${extra.cost}
+SELECT '${side}', q.sku, p.warehouse, p.loc_key, p.location, coalesce(t.lot, ''), ${status}, q.qty_micro, ${extra.cost}
 FROM quantities q JOIN ${kind} t ON t.id = q.row_id
-LEFT JOIN loc l ON l.key = ${LOC_KEY('t.location')}
+JOIN place p ON p.side = '${side}' AND p.raw_warehouse = coalesce(t.warehouse, '') AND p.raw_location = coalesce(t.location, '')
 WHERE q.kind = '${kind}' AND q.status IN ${USABLE};`);
   };
   insert('P', 'counts', { status: "'counted'", cost: 'NULL' });
@@ -65,8 +96,11 @@ WHERE q.kind = '${kind}' AND q.status IN ${USABLE};`);
 DROP TABLE IF EXISTS temp.ecost;
 -- The ERP per sku × warehouse, grouped once: its unit cost (where it gives one) for
 -- every leg, and its quantity for the value leg.
-CREATE TEMP TABLE ecost (sku TEXT NOT NULL, warehouse TEXT NOT NULL, cost TEXT, qty INTEGER NOT NULL, transit INTEGER NOT NULL, PRIMARY KEY (sku, warehouse)) WITHOUT ROWID;
-INSERT INTO ecost SELECT sku, warehouse, min(unit_cost), sum(qty), max(status = 'in_transit') FROM rl WHERE side = 'E' GROUP BY sku, warehouse;
+-- book_cost: the cost the legs use, the item's where the ERP gives none; uom: the item's.
+CREATE TEMP TABLE ecost (sku TEXT NOT NULL, warehouse TEXT NOT NULL, cost TEXT, qty INTEGER NOT NULL, transit INTEGER NOT NULL, book_cost TEXT, uom TEXT, PRIMARY KEY (sku, warehouse)) WITHOUT ROWID;
+INSERT INTO ecost SELECT e.*, coalesce(e.cost, nullif(i.unit_cost, '')), i.uom
+FROM (SELECT sku, warehouse, min(unit_cost) AS cost, sum(qty) AS qty, max(status = 'in_transit') AS transit FROM rl WHERE side = 'E' GROUP BY sku, warehouse) e
+LEFT JOIN item i ON i.sku = e.sku;
 `);
 }
 
@@ -87,8 +121,19 @@ export type Selection = 'all' | 'exceptions' | 'matches';
 export interface Reconciliation {
   /** Quantity lines ordered by sku, warehouse, location, lot. */
   quantityLines(select?: Selection): Generator<QuantityLine>;
+  /**
+   * Every quantity line as quantityLines('all') gives them, for variance.csv: a match
+   * as its CSV line, rendered by SQLite, any other line as an object.
+   */
+  quantityCsvRows(): Generator<string | QuantityLine>;
   /** Valuation lines ordered by sku, warehouse. */
   valuationLines(select?: Selection): Generator<ValuationLine>;
+  /**
+   * Every valuation line as valuationLines('all') gives them, for valuation.csv: a
+   * match, where SQLite can tell it, as its CSV line, any other line as an object.
+   * A full walk; it gathers the totals for the summary, as valuationLines('all').
+   */
+  valuationCsvRows(): Generator<string | ValuationLine>;
   readonly systems: readonly SyncLine[];
   /** Lines per leg, and how many of them are not a match. */
   readonly counts: { quantity: number; quantityExceptions: number };
@@ -111,10 +156,14 @@ export function reconcileWorkspace(db: Db, options: { tolerances: ToleranceConfi
   return { quantity, valuation, systems: [...r.systems], summary: r.summary() };
 }
 
-/** A decimal column (millionths) as canonical text, computed by SQLite: "12.5", "-0.25", "3". */
-const DEC = (x: string): string =>
+/**
+ * A decimal column (millionths) as canonical text, computed by SQLite: "12.5", "-0.25",
+ * "3". The fraction is padded by adding 10^6 and dropping the leading 1, not by printf,
+ * which costs half a second a million values.
+ */
+export const DEC = (x: string): string =>
   `CASE WHEN ${x} IS NULL THEN NULL WHEN ${x} % 1000000 = 0 THEN CAST(${x} / 1000000 AS TEXT) ` +
-  `ELSE rtrim(printf('%s%d.%06d', CASE WHEN ${x} < 0 THEN '-' ELSE '' END, abs(${x} / 1000000), abs(${x} % 1000000)), '0') END`;
+  `ELSE CASE WHEN ${x} < 0 AND ${x} > -1000000 THEN '-0' ELSE CAST(${x} / 1000000 AS TEXT) END || '.' || rtrim(substr(1000000 + abs(${x} % 1000000), 2), '0') END`;
 
 /**
  * A staged decimal column as exact millionths, in SQL: the digits without the point,
@@ -132,7 +181,11 @@ export const EXACT_MICRO = (x: string): string =>
 const IN_TRANSIT_REASON = 'in transit: not expected in a count (valued in the valuation leg)';
 const GL_USABLE = "('auto', 'merged', 'confirmed')";
 
-/** Canonical decimals and their parses, cached: a few thousand distinct costs serve a million lines. */
+/**
+ * Canonical decimals and their parses, cached: a few thousand distinct costs serve a
+ * million lines (the benchmark has 25,000; a cache that empties below that parses
+ * every line again).
+ */
 class DecimalCache {
   private readonly canonical = new Map<string, string>();
   private readonly scaled = new Map<string, Scaled | null>();
@@ -140,7 +193,7 @@ class DecimalCache {
     if (raw === null) return null;
     let c = this.canonical.get(raw);
     if (c === undefined) {
-      if (this.canonical.size > 20_000) this.canonical.clear();
+      if (this.canonical.size > 200_000) this.canonical.clear();
       c = canonicalDecimal(raw);
       this.canonical.set(raw, c);
     }
@@ -149,7 +202,7 @@ class DecimalCache {
   parse(raw: string): Scaled | null {
     let v = this.scaled.get(raw);
     if (v === undefined) {
-      if (this.scaled.size > 20_000) this.scaled.clear();
+      if (this.scaled.size > 200_000) this.scaled.clear();
       v = parseScaled(raw.trim());
       this.scaled.set(raw, v);
     }
@@ -184,6 +237,14 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
   }
   const ctx: Context = { tolerances: options.tolerances, categoryOf: (sku) => categories.get(sku) };
   const decimals = new DecimalCache();
+  // A unit cost as its CSV field, for lines SQLite renders: the very function (and
+  // cache) the lines built here use, so both kinds of line write the same text.
+  db.function('reconcile_cost_field', { deterministic: true }, (raw: unknown) => (typeof raw === 'string' ? csvField(decimals.text(raw)) : ''));
+  // A unit cost in exact millionths where it has at most 6 places (else NULL), as the cache parses it.
+  db.function('reconcile_cost_micro', { deterministic: true }, (raw: unknown) => {
+    const scaled = typeof raw === 'string' ? decimals.parse(raw) : null;
+    return scaled && scaled.scale <= 6 ? scaled.units * 10n ** BigInt(6 - scaled.scale) : null;
+  });
 
   // Which side is the book in each warehouse: the WMS bins where a WMS covers it, else the ERP.
   const wmsWarehouses = new Set((db.prepare("SELECT DISTINCT warehouse FROM rl WHERE side = 'W'").all() as { warehouse: string }[]).map((r) => r.warehouse));
@@ -198,10 +259,10 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
   const systems = systemsLeg(db, ctx, wmsWarehouses);
   assignSyncCauses(systems, { factors: (sku) => factors.get(sku) ?? [] });
   systems.sort(compareLines);
-  const tieOut = glTieOut(db, options.tolerances);
 
   const counted = db.prepare("SELECT count(*) AS n, sum(status = 'match') AS matches FROM ql WHERE status NOT IN ('none', 'aside')").get() as { n: number; matches: number | null };
-  const valuation = valuationStream(db, ctx, decimals);
+  const valuation = valuationStream(db, ctx, decimals, wmsWarehouses);
+  const tieOut = glTieOut(db, options.tolerances);
   let valuationTotals: ValuationTotals | null = null;
 
   return {
@@ -234,17 +295,39 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
         };
       }
     },
+    *quantityCsvRows() {
+      // A match is the bulk of the leg (98% on the benchmark) and needs nothing from
+      // JavaScript: SQLite writes its whole line, and the walk pays one value per line
+      // instead of building an object of twelve. The rowid stands for any other line.
+      const matchLine = [
+        ...['sku', 'warehouse', 'location', 'lot', 'uom'].map(csvFieldSql),
+        `replace('#,#', '#', ${DEC('p')})`,
+        "'0'",
+        'reconcile_cost_field(cost)',
+        "CASE WHEN cost IS NULL THEN '' ELSE '0' END",
+        "'match'",
+        "''",
+      ].join(" || ',' || ");
+      const rows = db.prepare(`SELECT CASE WHEN status = 'match' THEN ${matchLine} ELSE rowid END FROM ql WHERE status NOT IN ('none', 'aside') ORDER BY rowid`).pluck().iterate() as IterableIterator<string | number>;
+      for (const r of rows) yield typeof r === 'string' ? r : exceptions.get(r)!;
+    },
     *valuationLines(select: Selection = 'all') {
       const totals = select === 'all' ? new ValuationTotals() : undefined;
-      for (const line of valuation(totals)) {
+      for (const line of valuation.lines(totals, select === 'matches')) {
         if (select === 'all' || (select === 'matches') === (line.status === 'match')) yield line;
       }
       if (totals) valuationTotals = totals;
     },
+    *valuationCsvRows() {
+      const totals = new ValuationTotals();
+      yield* valuation.csvRows(totals);
+      valuationTotals = totals;
+    },
     summary() {
       if (!valuationTotals) {
+        // The cheaper walk: the same totals, most lines never built.
         const totals = new ValuationTotals();
-        for (const line of valuation(totals)) void line;
+        for (const line of valuation.csvRows(totals)) void line;
         valuationTotals = totals;
       }
       return summarise([...exceptions.values()], counted.matches ?? 0, valuationTotals, systems, tieOut, setAside, options.tolerances);
@@ -292,39 +375,62 @@ CREATE TEMP TABLE um (sku TEXT NOT NULL, warehouse TEXT NOT NULL, location TEXT 
     grains.set(r.warehouse, g);
   }
   const addGrain = db.prepare('INSERT INTO grain VALUES (?, ?, ?, ?, ?, ?)');
+  const grainRows: [string, 'E' | 'W', number, number, number, string][] = [];
   for (const [warehouse, g] of [...grains].sort(([a], [b]) => cmp(a, b))) {
     const book = wmsWarehouses.has(warehouse) ? 'W' : 'E';
     const bins = book === 'W' ? g.bins_w : g.bins_e;
     const lots = (book === 'W' ? g.lots_w : g.lots_e) && g.lots_p ? 1 : 0;
-    addGrain.run(warehouse, book, bins, lots, g.counted, bins ? 'not counted: the location is on no count sheet' : 'not counted: the warehouse is on no count sheet');
+    grainRows.push([warehouse, book, bins, lots, g.counted, bins ? 'not counted: the location is on no count sheet' : 'not counted: the warehouse is on no count sheet']);
   }
+  for (const row of grainRows) addGrain.run(...row);
   const addUnmapped = db.prepare('INSERT INTO um VALUES (?, ?, ?, ?, ?, ?)');
   unmapped.forEach((l, i) => addUnmapped.run(l.sku, l.warehouse, l.location, l.lot, l.uom, i + 1));
 
+  // A warehouse's grain as SQL: its row of `grain`, or, when every warehouse has the
+  // same grain (one ERP, counted per bin and lot, as on the benchmark), the values
+  // themselves. A join per line costs a second on two million lines; literals cost
+  // nothing, and the statement is the same either way.
+  const uniform = grainRows.every((r) => r[1] === grainRows[0]![1] && r[2] === grainRows[0]![2] && r[3] === grainRows[0]![3] && (r[2] || r[4] === grainRows[0]![4]));
+  const gr = (column: 'book' | 'bins' | 'lots' | 'counted' | 'aside'): string => {
+    if (!uniform || grainRows.length === 0) return `gr.${column}`;
+    const [, book, bins, lots, counted, aside] = grainRows[0]!;
+    return { book: `'${book}'`, bins: String(bins), lots: String(lots), counted: String(counted), aside: `'${aside}'` }[column];
+  };
+  /** `expr` where the flag holds, else '' (no CASE left for SQLite to evaluate when the flag is a literal). */
+  const when = (flag: string, expr: string): string => (flag === '1' ? expr : flag === '0' ? "''" : `CASE WHEN ${flag} THEN ${expr} ELSE '' END`);
+  const joinGrain = (alias: string): string => (gr('bins') === 'gr.bins' ? `JOIN grain gr ON gr.warehouse = ${alias}.warehouse` : '');
+
   // One statement for every warehouse, each at its own grain, written in report order
-  // (so that readers walk `ql` by rowid and never sort it again).
+  // (so that readers walk `ql` by rowid and never sort it again). Whether a place was
+  // counted is asked only of the keys the count lacks (a lookup per key otherwise),
+  // and the reason a key is set aside is kept only on the keys set aside.
+  const counted = `CASE WHEN ${gr('bins')} THEN EXISTS (SELECT 1 FROM counted c WHERE c.warehouse = g.warehouse AND c.loc_key = g.loc_key) ELSE ${gr('counted')} END`;
   db.exec(`
 INSERT INTO ql (sku, warehouse, location, lot, uom, cost, p, b, transit, status, aside, ord)
 SELECT * FROM (
-  SELECT g.sku, g.warehouse, g.location, g.lot, coalesce(i.uom, ''), coalesce(e.cost, nullif(i.unit_cost, '')), g.p, g.b, g.t,
+  -- The item's unit and cost: from its ERP row where it has one (ecost carries them, one
+  -- look-up instead of two), else from the item.
+  SELECT g.sku, g.warehouse, g.location, g.lot,
+         coalesce(CASE WHEN e.sku IS NOT NULL THEN e.uom ELSE (SELECT i.uom FROM item i WHERE i.sku = g.sku) END, ''),
+         CASE WHEN e.sku IS NOT NULL THEN e.book_cost ELSE (SELECT nullif(i.unit_cost, '') FROM item i WHERE i.sku = g.sku) END,
+         g.p, g.b, g.t,
          CASE WHEN g.p IS NULL AND g.b IS NULL THEN 'none'
-              WHEN g.p IS NULL AND NOT g.counted THEN 'aside'
+              WHEN g.p IS NULL AND NOT ${counted} THEN 'aside'
               WHEN g.p IS NULL THEN 'missing_in_count'
               WHEN g.b IS NULL THEN 'missing_in_book'
               WHEN g.p = g.b THEN 'match' ELSE 'diff' END,
-         g.aside, 0
+         CASE WHEN g.p IS NULL AND g.b IS NOT NULL AND NOT ${counted} THEN ${gr('aside')} END, 0
   FROM (SELECT r.sku, r.warehouse,
-               CASE WHEN gr.bins THEN coalesce(nullif(max(r.location), ''), r.loc_key) ELSE '' END AS location,
-               CASE WHEN gr.lots THEN r.lot ELSE '' END AS lot,
+               ${when(gr('bins'), 'r.loc_key')} AS loc_key,
+               ${when(gr('bins'), "coalesce(nullif(max(r.location), ''), r.loc_key)")} AS location,
+               ${when(gr('lots'), 'r.lot')} AS lot,
                sum(CASE WHEN r.side = 'P' THEN r.qty END) AS p,
-               sum(CASE WHEN r.side = gr.book AND r.status <> 'in_transit' THEN r.qty END) AS b,
-               sum(CASE WHEN r.side = gr.book AND r.status = 'in_transit' THEN r.qty END) AS t,
-               CASE WHEN gr.bins THEN EXISTS (SELECT 1 FROM counted c WHERE c.warehouse = r.warehouse AND c.loc_key = r.loc_key) ELSE gr.counted END AS counted,
-               gr.aside AS aside
-        FROM rl r JOIN grain gr ON gr.warehouse = r.warehouse
-        WHERE r.side = 'P' OR r.side = gr.book
-        GROUP BY r.warehouse, r.sku, CASE WHEN gr.bins THEN r.loc_key ELSE '' END, CASE WHEN gr.lots THEN r.lot ELSE '' END) g
-  LEFT JOIN items_clean i ON i.sku = g.sku
+               sum(CASE WHEN r.side = ${gr('book')} AND r.status <> 'in_transit' THEN r.qty END) AS b,
+               sum(CASE WHEN r.side = ${gr('book')} AND r.status = 'in_transit' THEN r.qty END) AS t
+        FROM rl r ${joinGrain('r')}
+        WHERE r.side = 'P' OR r.side = ${gr('book')}
+        GROUP BY r.sku, r.warehouse, ${when(gr('bins'), 'r.loc_key')}, ${when(gr('lots'), 'r.lot')}) g
+  ${joinGrain('g')}
   LEFT JOIN ecost e ON e.sku = g.sku AND e.warehouse = g.warehouse
   UNION ALL
   SELECT sku, warehouse, location, lot, uom, NULL, NULL, NULL, NULL, 'unmapped', NULL, ord FROM um
@@ -398,39 +504,58 @@ function quantityExceptions(db: Db, ctx: Context, decimals: DecimalCache): Map<n
  * the WMS) against the GL's item values at the GL's grain, one UNION ALL sorted by key
  * and grouped here, a key at a time.
  */
-function valuationStream(db: Db, ctx: Context, decimals: DecimalCache): (totals?: ValuationTotals) => Generator<ValuationLine> {
+interface ValuationStream {
+  /** Every line in order; with bookKeysOnly, only keys with book rows (all the matches are among them). */
+  lines(totals?: ValuationTotals, bookKeysOnly?: boolean): Generator<ValuationLine>;
+  csvRows(totals: ValuationTotals): Generator<string | ValuationLine>;
+}
+
+function valuationStream(db: Db, ctx: Context, decimals: DecimalCache, wmsWarehouses: Set<string>): ValuationStream {
   const glHasWarehouse = db.prepare("SELECT 1 FROM gl WHERE sku IS NOT NULL AND coalesce(warehouse, '') <> '' LIMIT 1").get() !== undefined;
-  const unusable = new Set(
-    (db.prepare(`SELECT DISTINCT g.sku FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL AND (x.status IS NULL OR x.status NOT IN ${GL_USABLE})`).all() as { sku: string }[]).map((r) => r.sku),
-  );
   const key = (column: string): string => (glHasWarehouse ? column : "''");
-  const glKeyed = `SELECT CASE WHEN x.status IN ${GL_USABLE} THEN x.canonical_sku ELSE g.sku END AS sku, ${key("coalesce(g.warehouse, '')")} AS wk, g.value AS value, g.qty AS qty
+  const glKeyed = `SELECT CASE WHEN x.status IN ${GL_USABLE} THEN x.canonical_sku ELSE g.sku END AS sku, ${key("coalesce(g.warehouse, '')")} AS wk, g.value AS value, g.qty AS qty,
+                          x.status IS NULL OR x.status NOT IN ${GL_USABLE} AS unusable
                    FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL`;
+  // Where the GL has warehouses and no WMS is the book anywhere, the book side of a key
+  // is the ERP's row of `ecost` as it is (same key, same order): read in place, not
+  // copied into a table of its own.
+  const bookIsErpByWarehouse = glHasWarehouse && wmsWarehouses.size === 0;
+  const vbType = db.prepare("SELECT type FROM sqlite_temp_master WHERE name = 'vb'").pluck().get() as string | undefined;
+  const dropVb = vbType === 'view' ? 'DROP VIEW temp.vb;' : vbType === 'table' ? 'DROP TABLE temp.vb;' : '';
   // Both sides grouped by key into tables ordered by key (appends: GROUP BY emits in
   // key order), so that the walk below merges them without sorting two million rows.
   // GL values and quantities are summed as exact millionths; the rare value that is
   // not a plain decimal of at most 6 places is summed in JavaScript (oddGl).
   db.exec(`
-DROP TABLE IF EXISTS temp.ewh;
+${dropVb}
+${
+  bookIsErpByWarehouse
+    ? `CREATE TEMP VIEW vb AS SELECT sku, warehouse AS wk, warehouse AS wh, qty, transit, book_cost AS cost FROM ecost;`
+    : `DROP TABLE IF EXISTS temp.ewh;
 CREATE TEMP TABLE ewh AS SELECT DISTINCT warehouse FROM ecost;
-DROP TABLE IF EXISTS temp.vb;
 CREATE TEMP TABLE vb (sku TEXT NOT NULL, wk TEXT NOT NULL, wh TEXT NOT NULL, qty INTEGER NOT NULL, transit INTEGER NOT NULL, cost TEXT, PRIMARY KEY (sku, wk, wh)) WITHOUT ROWID;
 INSERT INTO vb
-SELECT e.sku, ${key('e.warehouse')}, e.warehouse, e.qty, e.transit, coalesce(e.cost, nullif(i.unit_cost, ''))
-FROM ecost e LEFT JOIN items_clean i ON i.sku = e.sku;
+SELECT sku, ${key('warehouse')}, warehouse, qty, transit, book_cost FROM ecost;
 INSERT INTO vb
 SELECT b.sku, ${key('b.warehouse')}, b.warehouse, b.qty, b.transit, nullif(i.unit_cost, '')
 FROM (SELECT sku, warehouse, sum(qty) AS qty, max(status = 'in_transit') AS transit FROM rl
       WHERE side = 'W' AND warehouse NOT IN (SELECT warehouse FROM ewh) GROUP BY sku, warehouse) b
-LEFT JOIN items_clean i ON i.sku = b.sku;
+LEFT JOIN item i ON i.sku = b.sku;`
+}
 DROP TABLE IF EXISTS temp.vg;
-CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER, qty INTEGER, has_qty INTEGER NOT NULL, odd INTEGER NOT NULL, PRIMARY KEY (sku, wk)) WITHOUT ROWID;
+CREATE TEMP TABLE vg (sku TEXT NOT NULL, wk TEXT NOT NULL, value INTEGER NOT NULL, qty INTEGER, has_qty INTEGER NOT NULL, odd INTEGER NOT NULL, unusable INTEGER NOT NULL,
+                      PRIMARY KEY (sku, wk)) WITHOUT ROWID;
 INSERT INTO vg
-SELECT sku, wk, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END),
-       sum(CASE WHEN ${EXACT_MICRO_OK('qty')} THEN ${EXACT_MICRO('qty')} END), count(qty),
-       sum(value IS NOT NULL AND NOT ${EXACT_MICRO_OK('value')}) + sum(qty IS NOT NULL AND NOT ${EXACT_MICRO_OK('qty')})
-FROM (${glKeyed}) GROUP BY sku, wk;
+SELECT sku, wk, coalesce(sum(value_micro), 0), sum(qty_micro), count(qty), sum(value IS NOT NULL AND value_micro IS NULL) + sum(qty IS NOT NULL AND qty_micro IS NULL), max(unusable)
+-- Each value parsed once a row: OFFSET 0 keeps SQLite from folding the subquery into
+-- the grouping, which would parse every value again where it is used.
+FROM (SELECT *, CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END AS value_micro, CASE WHEN ${EXACT_MICRO_OK('qty')} THEN ${EXACT_MICRO('qty')} END AS qty_micro
+      FROM (${glKeyed}) LIMIT -1 OFFSET 0) GROUP BY sku, wk;
 `);
+  // GL SKUs the cross-reference cannot map: a row that is not mapped keeps its own
+  // spelling as its key, so they are the keys of the groups that hold such a row
+  // (read here, not in a second pass over the GL).
+  const unusable = new Set(db.prepare('SELECT DISTINCT sku FROM vg WHERE unusable').pluck().all() as string[]);
   const oddGl = new Map<string, { values: string[]; qtys: string[] }>();
   const anyOdd = (db.prepare('SELECT sum(odd) AS n FROM vg').get() as { n: number | null }).n ?? 0;
   if (anyOdd > 0) {
@@ -455,6 +580,14 @@ FROM (${glKeyed}) GROUP BY sku, wk;
        SELECT g.sku, g.wk, '', NULL, NULL, NULL, 1, g.value, g.qty, g.has_qty
        FROM vg g WHERE NOT EXISTS (SELECT 1 FROM vb b WHERE b.sku = g.sku AND b.wk = g.wk)
        ORDER BY 1, 2, 3`,
+    )
+    .safeIntegers(true);
+  // Only keys with book rows can match: the walk for matches skips the GL-only keys,
+  // and with them the look-up of every GL key in the book before its first row.
+  const bookStatement = db
+    .prepare(
+      `SELECT b.sku AS sku, b.wk AS wk, b.wh AS wh, b.qty AS qty, b.transit AS transit, b.cost AS cost, g.sku IS NOT NULL AS gl, g.value AS value, g.qty AS glqty, g.has_qty AS has_qty
+       FROM vb b LEFT JOIN vg g ON g.sku = b.sku AND g.wk = b.wk ORDER BY 1, 2, 3`,
     )
     .safeIntegers(true);
 
@@ -507,37 +640,102 @@ FROM (${glKeyed}) GROUP BY sku, wk;
     return line;
   };
 
-  return function* (totals?: ValuationTotals) {
-    let g: Group | null = null;
-    for (const r of statement.iterate() as IterableIterator<{ sku: string; wk: string; qty: bigint | null; transit: bigint | null; cost: string | null; gl: bigint; value: bigint | null; glqty: bigint | null; has_qty: bigint | null }>) {
-      if (!g || g.sku !== r.sku || g.wk !== r.wk) {
-        if (g) yield finish(g, totals);
-        g = { sku: r.sku, wk: r.wk, book: false, qty: 0n, value: new DecimalSum(), cost: null, costed: false, transit: false, gl: null, glQty: null };
-        if (r.gl === 1n) {
-          g.gl = new DecimalSum().addScaled(r.value ?? 0n, 6);
-          if (r.has_qty !== null && r.has_qty > 0n) g.glQty = new DecimalSum().addScaled(r.glqty ?? 0n, 6);
-          const odd = oddGl.get(`${r.sku}\u0000${r.wk}`);
-          if (odd) {
-            for (const v of odd.values) g.gl.add(v);
-            for (const q of odd.qtys) g.glQty!.add(q);
-          }
-        }
-      }
-      if (r.qty !== null) {
-        const cost = decimals.text(r.cost);
-        if (!g.book) g.cost = cost;
-        g.book = true;
-        g.qty += r.qty;
-        const scaled = r.cost === null ? null : decimals.parse(r.cost);
-        if (cost !== null && scaled) {
-          const v = times(r.qty, 6, scaled);
-          g.value.addScaled(v.units, v.scale);
-        }
-        if (r.transit === 1n) g.transit = true;
+  type Row = { sku: string; wk: string; qty: bigint | null; transit: bigint | null; cost: string | null; gl: bigint; value: bigint | null; glqty: bigint | null; has_qty: bigint | null };
+  const startGroup = (r: Row): Group => {
+    const g: Group = { sku: r.sku, wk: r.wk, book: false, qty: 0n, value: new DecimalSum(), cost: null, costed: false, transit: false, gl: null, glQty: null };
+    if (r.gl === 1n) {
+      g.gl = new DecimalSum().addScaled(r.value ?? 0n, 6);
+      if (r.has_qty !== null && r.has_qty > 0n) g.glQty = new DecimalSum().addScaled(r.glqty ?? 0n, 6);
+      const odd = oddGl.get(`${r.sku}\u0000${r.wk}`);
+      if (odd) {
+        for (const v of odd.values) g.gl.add(v);
+        for (const q of odd.qtys) g.glQty!.add(q);
       }
     }
-    if (g) yield finish(g, totals);
+    return g;
   };
+  const addBook = (g: Group, r: Row): void => {
+    if (r.qty === null) return;
+    const cost = decimals.text(r.cost);
+    if (!g.book) g.cost = cost;
+    g.book = true;
+    g.qty += r.qty;
+    const scaled = r.cost === null ? null : decimals.parse(r.cost);
+    if (cost !== null && scaled) {
+      const v = times(r.qty, 6, scaled);
+      g.value.addScaled(v.units, v.scale);
+    }
+    if (r.transit === 1n) g.transit = true;
+  };
+
+  function* lines(totals?: ValuationTotals, bookKeysOnly = false): Generator<ValuationLine> {
+    let g: Group | null = null;
+    for (const r of (bookKeysOnly ? bookStatement : statement).iterate() as IterableIterator<Row>) {
+      if (!g || g.sku !== r.sku || g.wk !== r.wk) {
+        if (g) yield finish(g, totals);
+        g = startGroup(r);
+      }
+      addBook(g, r);
+    }
+    if (g) yield finish(g, totals);
+  }
+
+  /**
+   * The lines for valuation.csv: a match as its CSV line, rendered by SQLite, any
+   * other line as an object; the same lines as `lines`, with the same totals. Where
+   * the GL has warehouses, a key has at most one book row (its ERP or WMS balance),
+   * so SQLite can tell a match by itself: book quantity × unit cost equals the GL
+   * value, in exact integers (millionths × millionths of a unit cost, each cost
+   * parsed once by the cache above into `vcost`; products that could pass 2^63 go
+   * to JavaScript, as do keys with a GL value that is not a plain decimal). A match
+   * is nearly every key, and SQLite writes it for a fraction of what building,
+   * deciding and writing an object costs here.
+   */
+  function* csvRows(totals: ValuationTotals): Generator<string | ValuationLine> {
+    if (!glHasWarehouse) {
+      yield* lines(totals);
+      return;
+    }
+    // maxq: the largest quantity whose product with the cost stays within 2^63.
+    db.exec('DROP TABLE IF EXISTS temp.vcost; CREATE TEMP TABLE vcost (raw TEXT PRIMARY KEY, micro INTEGER, maxq INTEGER, field TEXT NOT NULL) WITHOUT ROWID;');
+    db.exec(`INSERT INTO vcost SELECT raw, micro, 9000000000000000000 / max(abs(micro), 1), field
+             FROM (SELECT raw, reconcile_cost_micro(raw) AS micro, reconcile_cost_field(raw) AS field FROM (SELECT DISTINCT cost AS raw FROM vb WHERE cost IS NOT NULL))`);
+    const gv = 'g.value';
+    // A NULL anywhere (no GL row, no exact cost) makes it false; odd GL values go to JavaScript.
+    const fast = `(g.odd = 0 AND abs(b.qty) <= c.maxq AND abs(${gv}) <= 9000000000000 AND b.qty * c.micro = ${gv} * 1000000)`;
+    // Book and GL value are the same text: formatted once, written twice.
+    const line = [csvFieldSql('b.sku'), csvFieldSql('b.wk'), DEC('b.qty'), 'c.field', `replace('#,#', '#', ${DEC(gv)})`, "'0'", "'match'", "CASE WHEN b.transit THEN 'in_transit' ELSE '' END"].join(" || ',' || ");
+    // SQLite evaluates `fast` once a row (in `line`); a line that is not a match comes
+    // back as its key only, and its row is read again by key (2% of the rows). Each
+    // value a row costs: the GL value is all a match adds (its transit shows in its line).
+    const rows = db
+      .prepare(
+        `SELECT CASE WHEN ${fast} THEN ${line} END, g.value, b.sku, b.wk FROM vb b LEFT JOIN vg g ON g.sku = b.sku AND g.wk = b.wk LEFT JOIN vcost c ON c.raw = b.cost
+         UNION ALL
+         SELECT NULL, NULL, g.sku, g.wk FROM vg g WHERE NOT EXISTS (SELECT 1 FROM vb b WHERE b.sku = g.sku AND b.wk = g.wk)
+         ORDER BY 3, 4`,
+      )
+      .raw(true)
+      .safeIntegers(true)
+      .iterate() as IterableIterator<[string | null, bigint | null, string, string]>;
+    const bookRow = db
+      .prepare('SELECT b.sku, b.wk, b.qty, b.transit, b.cost, g.sku IS NOT NULL AS gl, g.value, g.qty AS glqty, g.has_qty FROM vb b LEFT JOIN vg g ON g.sku = b.sku AND g.wk = b.wk WHERE b.sku = ? AND b.wk = ?')
+      .safeIntegers(true);
+    const glRow = db.prepare('SELECT sku, wk, NULL AS qty, NULL AS transit, NULL AS cost, 1 AS gl, value, qty AS glqty, has_qty FROM vg WHERE sku = ? AND wk = ?').safeIntegers(true);
+    for (const [text, value, sku, wk] of rows) {
+      if (text !== null) {
+        totals.addMatch(value!, text.endsWith(',in_transit'));
+        yield text;
+        continue;
+      }
+      const r = (bookRow.get(sku, wk) ?? glRow.get(sku, wk)) as Row;
+      const g = startGroup(r);
+      addBook(g, r);
+      yield finish(g, totals);
+    }
+  }
+
+  return { lines, csvRows };
 }
 
 /** What the summary needs of the valuation leg, gathered while it streams by. */
@@ -555,6 +753,14 @@ class ValuationTotals {
     this.net.addScaled(variance.units, variance.scale);
     this.byStatus.set(line.status, (this.byStatus.get(line.status) ?? 0) + 1);
     if (line.cause) this.byCause.set(line.cause, (this.byCause.get(line.cause) ?? 0) + 1);
+  }
+  /** A match SQLite rendered: book and GL both `micro` millionths, no variance. */
+  addMatch(micro: bigint, transit: boolean): void {
+    this.lines++;
+    this.book.addScaled(micro, 6);
+    this.gl.addScaled(micro, 6);
+    this.byStatus.set('match', (this.byStatus.get('match') ?? 0) + 1);
+    if (transit) this.byCause.set('in_transit', (this.byCause.get('in_transit') ?? 0) + 1);
   }
 }
 
@@ -612,15 +818,18 @@ function summarise(
 function unmappedLines(db: Db): QuantityLine[] {
   const rows = db
     .prepare(
-      `SELECT q.kind, coalesce(q.spelling, '') AS sku, ${warehouseOf('t')} AS warehouse, coalesce(l.location, t.location, '') AS location, coalesce(t.lot, '') AS lot, coalesce(q.uom, '') AS uom, q.qty, q.status
-       FROM quantities q JOIN (
-         SELECT 'counts' AS kind, id, warehouse, location, lot FROM counts
-         UNION ALL SELECT 'erp', id, warehouse, location, lot FROM erp
-         UNION ALL SELECT 'wms', id, warehouse, location, lot FROM wms
-       ) t ON t.kind = q.kind AND t.id = q.row_id
+      // One pass over the quantities (a look-up per line of the index on kind costs
+      // more than reading them all), then each unusable line's own row.
+      `SELECT t.kind, coalesce(t.spelling, '') AS sku, ${warehouseOf('t')} AS warehouse, coalesce(l.location, t.location, '') AS location, coalesce(t.lot, '') AS lot, coalesce(t.uom, '') AS uom, t.qty, t.status
+       FROM (SELECT q.kind, q.spelling, q.uom, q.qty, q.status, coalesce(c.warehouse, e.warehouse, w.warehouse) AS warehouse,
+                    coalesce(c.location, e.location, w.location) AS location, coalesce(c.lot, e.lot, w.lot) AS lot
+             FROM (SELECT kind, row_id, spelling, uom, qty, status FROM quantities NOT INDEXED WHERE kind IN ('counts', 'erp', 'wms') AND status NOT IN ${USABLE}) q
+             LEFT JOIN counts c ON q.kind = 'counts' AND c.id = q.row_id
+             LEFT JOIN erp e ON q.kind = 'erp' AND e.id = q.row_id
+             LEFT JOIN wms w ON q.kind = 'wms' AND w.id = q.row_id
+             WHERE coalesce(c.id, e.id, w.id) IS NOT NULL) t
        LEFT JOIN loc l ON l.key = ${LOC_KEY('t.location')}
-       WHERE q.kind IN ('counts', 'erp', 'wms') AND q.status NOT IN ${USABLE}
-       ORDER BY 2, 3, 4, 5, q.kind`,
+       ORDER BY 2, 3, 4, 5, t.kind`,
     )
     .all() as { kind: string; sku: string; warehouse: string; location: string; lot: string; uom: string; qty: string; status: string }[];
   return rows.map((r) => ({
@@ -683,11 +892,15 @@ function valueOnly(ctx: Context, sku: string): { value?: string } {
 function glTieOut(db: Db, tolerances: ToleranceConfig): GlTieOut[] {
   // Item values are summed per account in SQL as exact millionths where the text is a
   // plain decimal of at most 6 places (nearly always); any other value is summed here.
+  // (Reading them off the value leg's grouped GL instead costs as much: the grouping
+  // then carries the accounts of a million rows.)
   const sums = db
     .prepare(
-      `SELECT account, sku IS NULL AS control, sum(CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END) AS micro,
-              sum(NOT ${EXACT_MICRO_OK('value')}) AS odd
-       FROM gl WHERE account IS NOT NULL AND value IS NOT NULL GROUP BY account, sku IS NULL`,
+      // Each value parsed once (OFFSET 0 keeps the subquery from being folded into the sums).
+      `SELECT account, control, sum(m) AS micro, sum(m IS NULL) AS odd
+       FROM (SELECT account, sku IS NULL AS control, CASE WHEN ${EXACT_MICRO_OK('value')} THEN ${EXACT_MICRO('value')} END AS m
+             FROM gl WHERE account IS NOT NULL AND value IS NOT NULL LIMIT -1 OFFSET 0)
+       GROUP BY account, control`,
     )
     .safeIntegers(true)
     .all() as { account: string; control: bigint; micro: bigint | null; odd: bigint }[];

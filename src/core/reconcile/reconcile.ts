@@ -65,17 +65,15 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
   options.onProgress?.('writing reports', result.counts.quantity);
   // The CSV files hold every line, streamed in order; the full walk of the valuation
   // leg also gathers its totals for the summary.
-  await writeCsv(files.variance, QUANTITY_COLUMNS, result.quantityLines());
+  await writeCsv(files.variance, QUANTITY_COLUMNS, result.quantityCsvRows());
   const cap = options.maxDetailRows ?? DEFAULT_MAX_DETAIL_ROWS;
   // The valuation leg is computed as it streams: its lines that are not a match are
-  // kept (up to the sheet's cap) for the workbook, instead of a second walk.
+  // kept (up to the sheet's cap) for the workbook, instead of a second walk. Most
+  // matches come as text already (rendered by SQLite); the sheet's matches come from
+  // a walk that stops at the cap.
   const valuationExceptions: ValuationLine[] = [];
-  const valuationMatches: ValuationLine[] = [];
-  await writeCsv(files.valuation, VALUATION_COLUMNS, tap(result.valuationLines(), (line) => {
-    if (line.status !== 'match') {
-      if (valuationExceptions.length < cap) valuationExceptions.push(line);
-      // The sheet shows cap − (all exceptions) matches: never more than cap − (exceptions so far).
-    } else if (valuationMatches.length < cap - valuationExceptions.length) valuationMatches.push(line);
+  await writeCsv(files.valuation, VALUATION_COLUMNS, tap(result.valuationCsvRows(), (line) => {
+    if (typeof line !== 'string' && line.status !== 'match' && valuationExceptions.length < cap) valuationExceptions.push(line);
   }));
   await writeCsv(files.sync, SYNC_COLUMNS, result.systems);
   const summary = result.summary();
@@ -84,7 +82,7 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
   await writeReconcileWorkbook(files.workbook, {
     summary,
     quantity: detailSelection(result.counts.quantity, cap, result.quantityLines.bind(result)),
-    valuation: detailSelection(summary.valuation.lines, cap, (select) => (select === 'exceptions' ? valuationExceptions : select === 'matches' ? valuationMatches : result.valuationLines())),
+    valuation: detailSelection(summary.valuation.lines, cap, (select) => (select === 'exceptions' ? valuationExceptions : result.valuationLines(select))),
     systems: result.systems,
     currency: currencyOf(db),
     quantityDecimals: (line) => decimals.get(line.sku) ?? 3,
@@ -126,12 +124,19 @@ function* tap<T>(lines: Iterable<T>, see: (line: T) => void): Generator<T> {
 function unitDecimals(db: Db, config: WorkspaceConfig): Map<string, number> {
   const catalogue = catalogueFor(config);
   const out = new Map<string, number>();
-  for (const r of db.prepare('SELECT sku, uom_key FROM items_clean WHERE uom_key IS NOT NULL').all() as { sku: string; uom_key: string }[]) {
+  // A handful of units serve every item: each is looked up once.
+  const byUnit = new Map<string, number | undefined>();
+  const decimalsOfUnit = (unit: string): number | undefined => {
     try {
-      out.set(r.sku, decimalsOf(catalogue.odoo(r.uom_key, config.odooVersion).rounding));
+      return decimalsOf(catalogue.odoo(unit, config.odooVersion).rounding);
     } catch {
-      // a unit this version does not have: the default precision
+      return undefined; // a unit this version does not have: the default precision
     }
+  };
+  for (const [sku, unit] of db.prepare('SELECT sku, uom_key FROM items_clean WHERE uom_key IS NOT NULL').raw(true).all() as [string, string][]) {
+    if (!byUnit.has(unit)) byUnit.set(unit, decimalsOfUnit(unit));
+    const decimals = byUnit.get(unit);
+    if (decimals !== undefined) out.set(sku, decimals);
   }
   return out;
 }

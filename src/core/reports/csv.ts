@@ -53,6 +53,15 @@ export function csvField(value: CsvValue): string {
   return NEEDS_QUOTES.test(s) ? `"${s.replace(QUOTES, '""')}"` : s;
 }
 
+/**
+ * csvField as an SQL expression over a text column: the same field, rendered by
+ * SQLite, so that a query can hand over whole lines (one value a row instead of one
+ * per column: better-sqlite3 pays about half a microsecond per value it returns).
+ */
+export function csvFieldSql(column: string): string {
+  return `CASE WHEN ${column} IS NULL THEN '' WHEN ${column} GLOB '*[",' || char(10) || char(13) || ']*' THEN '"' || replace(${column}, '"', '""') || '"' ELSE ${column} END`;
+}
+
 /** One CSV line, without its line end. */
 export function csvLine(values: readonly CsvValue[]): string {
   let line = '';
@@ -138,6 +147,18 @@ export class CsvWriter {
     if (this.buffer.length >= CHUNK_CHARS) return this.flush();
   }
 
+  /**
+   * Appends one line already rendered by the same rules (csvFieldSql), without its
+   * line end. Returns a promise only when the stream's buffer is full, as `write`.
+   */
+  writeLine(line: string): void | Promise<void> {
+    if (this.state !== 'open') throw new Error(`CSV writer for ${this.file} is ${this.state}`);
+    if (this.failure) throw workspaceError(this.file, this.failure);
+    this.buffer += `${line}\n`;
+    this.dataRows++;
+    if (this.buffer.length >= CHUNK_CHARS) return this.flush();
+  }
+
   /** `write`, awaiting the stream whenever it is full. */
   async writeRow(values: readonly CsvValue[]): Promise<void> {
     const pending = this.write(values);
@@ -211,13 +232,15 @@ function isSyncIterable<T>(rows: Iterable<T> | AsyncIterable<T>): rows is Iterab
 }
 
 /**
- * Writes `rows` (arrays in column order, or objects keyed by column) to `file`
- * atomically; on any error the target is left untouched. Returns the data rows written.
+ * Writes `rows` (arrays in column order, objects keyed by column, or lines already
+ * rendered as text by csvFieldSql's rules) to `file` atomically; on any error the
+ * target is left untouched. Returns the data rows written.
  */
-export async function writeCsv<C extends string>(file: string, columns: readonly C[], rows: Iterable<CsvRow<C>> | AsyncIterable<CsvRow<C>>): Promise<{ rows: number }> {
+export async function writeCsv<C extends string>(file: string, columns: readonly C[], rows: Iterable<CsvRow<C> | string> | AsyncIterable<CsvRow<C> | string>): Promise<{ rows: number }> {
   const writer = await CsvWriter.open(file, columns);
   const values: CsvValue[] = new Array<CsvValue>(columns.length);
-  const put = (row: CsvRow<C>): void | Promise<void> => {
+  const put = (row: CsvRow<C> | string): void | Promise<void> => {
+    if (typeof row === 'string') return writer.writeLine(row);
     if (isValueArray(row)) return writer.write(row);
     for (let i = 0; i < columns.length; i++) values[i] = row[columns[i]];
     return writer.write(values);

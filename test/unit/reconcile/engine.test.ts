@@ -2,7 +2,9 @@ import path from 'node:path';
 import { stagedWorkspace } from '../../helpers/staged.js';
 import { describe, expect, it } from 'vitest';
 import { cleanseWorkspace } from '../../../src/core/cleanse/cleanse.js';
-import { reconcileWorkspace } from '../../../src/core/reconcile/engine.js';
+import { openReconciliation, reconcileWorkspace } from '../../../src/core/reconcile/engine.js';
+import { csvLine } from '../../../src/core/reports/csv.js';
+import { QUANTITY_COLUMNS, VALUATION_COLUMNS } from '../../../src/core/reconcile/types.js';
 import { toleranceConfig } from '../../../src/core/reconcile/tolerance.js';
 import type { QuantityLine } from '../../../src/core/reconcile/types.js';
 import { openDatabase, type Db } from '../../../src/core/staging/database.js';
@@ -119,6 +121,25 @@ describe('systems and value legs', () => {
     expect(result.summary.gl_tie_out).toEqual([{ account: '1400', item_value: '11.5', control_total: null, difference: null, status: 'no_control_total' }]);
   });
 
+  it('ties out per account whether a SKU × warehouse books to one account or to several', async () => {
+    const { result } = await workspace({
+      erp: 'sku,warehouse,qty\nA,W2,4\nB,W2,10\n',
+      gl: 'sku,warehouse,account,value\nA,W2,1400,6\nA,W2,1410,4.25\nB,W2,1400,1\nB,W2,,7\n,,1400,7.5\n',
+    });
+    expect(result.summary.gl_tie_out).toEqual([
+      { account: '1400', item_value: '7', control_total: '7.5', difference: '-0.5', status: 'short' },
+      { account: '1410', item_value: '4.25', control_total: null, difference: null, status: 'no_control_total' },
+    ]);
+    const single = await workspace({
+      erp: 'sku,warehouse,qty\nA,W2,4\n',
+      gl: 'sku,warehouse,account,value\nA,W2,1400,6\nA,W2,1400,4\nB,W2,1410,1.5\nC,W2,1410,\n,,1400,10\n',
+    });
+    expect(single.result.summary.gl_tie_out).toEqual([
+      { account: '1400', item_value: '10', control_total: '10', difference: '0', status: 'match' },
+      { account: '1410', item_value: '1.5', control_total: null, difference: null, status: 'no_control_total' },
+    ]);
+  });
+
   it('GL values with more than 6 places or 10 digits are summed exactly too (the path beside SQL)', async () => {
     const { result } = await workspace({
       erp: 'sku,warehouse,qty\nA,W2,4\nB,W2,10\n',
@@ -153,6 +174,38 @@ describe('systems and value legs', () => {
   });
 });
 
+describe('the lines SQLite renders for the CSV files', () => {
+  it('are the lines the object walks write, with the same totals', async () => {
+    const { db } = await workspace({
+      erp: 'sku,warehouse,location,qty,unit_cost,status\nA,W1,W1/B-01,4,2.5,\nB,W1,W1/B-02,10,,\nK,W2,,3,8.1234567,\nA,W2,,2,2.5,in transit\nB,W2,,5,0.1,\n',
+      counts: 'sku,location,qty\nA,W1/B-01,4\nB,W1/B-02,9\nB,W1/B-03,1\nZZZ,W1/B-01,2\n',
+      gl: 'sku,warehouse,account,value\nA,W1,1400,10.00\nB,W1,1400,1\nK,W2,1400,24.3703701\nA,W2,1400,5\nB,W2,1400,0.4\nZZZ,W1,1400,3\nA,W3,1400,1\n',
+    });
+    const tolerances = toleranceConfig({});
+    const objects = openReconciliation(db, { tolerances });
+    const render = (columns: readonly string[], row: object): string => csvLine(columns.map((c) => (row as Record<string, string | null>)[c]));
+    const quantity = [...objects.quantityLines()].map((l) => render(QUANTITY_COLUMNS, l));
+    const valuation = [...objects.valuationLines()].map((l) => render(VALUATION_COLUMNS, l));
+    const summary = objects.summary();
+
+    const rendered = openReconciliation(db, { tolerances });
+    const quantityRows = [...rendered.quantityCsvRows()];
+    const valuationRows = [...rendered.valuationCsvRows()];
+    expect(quantityRows.map((r) => (typeof r === 'string' ? r : render(QUANTITY_COLUMNS, r)))).toEqual(quantity);
+    expect(valuationRows.map((r) => (typeof r === 'string' ? r : render(VALUATION_COLUMNS, r)))).toEqual(valuation);
+    expect(rendered.summary()).toEqual(summary);
+    // Both kinds of line occur: SQLite's matches and the objects (over, short, 7-place cost, missing, unmapped).
+    expect(valuationRows.some((r) => typeof r === 'string') && valuationRows.some((r) => typeof r !== 'string')).toBe(true);
+    expect(valuationRows.some((r) => typeof r === 'string' && r.endsWith(',in_transit'))).toBe(true);
+    expect(quantityRows.some((r) => typeof r === 'string') && quantityRows.some((r) => typeof r !== 'string')).toBe(true);
+    expect([...rendered.valuationLines('matches')].map((l) => render(VALUATION_COLUMNS, l))).toEqual([...objects.valuationLines()].filter((l) => l.status === 'match').map((l) => render(VALUATION_COLUMNS, l)));
+    expect([...rendered.valuationLines('exceptions')].map((l) => render(VALUATION_COLUMNS, l))).toEqual([...objects.valuationLines()].filter((l) => l.status !== 'match').map((l) => render(VALUATION_COLUMNS, l)));
+    // A summary read before any walk comes from the same totals.
+    expect(openReconciliation(db, { tolerances }).summary()).toEqual(summary);
+    db.close();
+  });
+});
+
 describe('exact millionths in SQL', () => {
   it('EXACT_MICRO equals the exact decimal of every staged (plain) decimal of at most 6 places and 10 digits', async () => {
     const { EXACT_MICRO, EXACT_MICRO_OK } = await import('../../../src/core/reconcile/engine.js');
@@ -177,6 +230,22 @@ describe('exact millionths in SQL', () => {
     );
     // Too many places or digits: not taken (summed exactly elsewhere).
     for (const text of ['1.1234567', '12345678901', '-12345678901.5', '0.0000001']) expect((query.get({ v: text }) as { ok: bigint | null }).ok, text).toBe(0n);
+    db.close();
+  });
+
+  it('DEC writes millionths as formatScaled does, sign and zeros included', async () => {
+    const { DEC } = await import('../../../src/core/reconcile/engine.js');
+    const { formatScaled } = await import('../../../src/core/model/decimal.js');
+    const fc = (await import('fast-check')).default;
+    const db = openDatabase(':memory:', { create: true });
+    const query = db.prepare(`SELECT ${DEC('@v')} AS text`).pluck();
+    const check = (v: bigint): void => {
+      expect(query.get({ v }), String(v)).toBe(formatScaled(v, 6));
+    };
+    for (const v of [0n, 1n, -1n, 999_999n, -999_999n, 1_000_000n, -1_000_000n, 1_500_000n, -1_500_000n, 10n ** 15n, -(10n ** 15n) - 7n]) check(v);
+    fc.assert(fc.property(fc.bigInt({ min: -(2n ** 62n), max: 2n ** 62n }), check));
+    fc.assert(fc.property(fc.integer({ min: -3_000_000, max: 3_000_000 }), (n) => check(BigInt(n))));
+    expect(query.get({ v: null })).toBeNull();
     db.close();
   });
 });

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspaceError } from '../../../src/core/errors.js';
 import { collectGarbage } from '../../../src/core/memory.js';
 import { QUANTITY_COLUMNS, type QuantityLine } from '../../../src/core/reconcile/types.js';
-import { csvField, csvLine, CsvWriter, writeCsv, type CsvValue } from '../../../src/core/reports/csv.js';
+import { csvField, csvFieldSql, csvLine, CsvWriter, writeCsv, type CsvValue } from '../../../src/core/reports/csv.js';
+import { openDatabase } from '../../../src/core/staging/database.js';
 
 let dir: string;
 beforeEach(() => {
@@ -14,6 +15,27 @@ beforeEach(() => {
 });
 afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('csvFieldSql', () => {
+  it('renders in SQL the same field csvField writes, for any text', async () => {
+    const fc = (await import('fast-check')).default;
+    const db = openDatabase(':memory:', { create: true });
+    const field = db.prepare(`SELECT ${csvFieldSql('@v')}`).pluck();
+    const check = (text: string | null): void => {
+      expect(field.get({ v: text }), JSON.stringify(text)).toBe(csvField(text));
+    };
+    for (const text of [null, '', 'plain', 'a,b', 'say "hi"', '"', 'line\nbreak', 'carriage\rreturn', 'crlf\r\n', 'tab\there', '*[?]', 'Größe ✓ 数量']) check(text);
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r', ' ', '*', '[', ']', '?', 'é', '\t') }), check));
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), check));
+    db.close();
+  });
+
+  it('writeLine appends a rendered line as it is', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'csv-line-')), 'out.csv');
+    await writeCsv(file, ['a', 'b'], ['x,"y"', ['1', 'z,w']]);
+    expect(fs.readFileSync(file, 'utf8')).toBe('a,b\nx,"y"\n1,"z,w"\n');
+  });
 });
 
 describe('csvField', () => {
