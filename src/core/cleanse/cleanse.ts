@@ -14,6 +14,7 @@ import { buildCatalogue, type Catalogue, type ExtraUnit } from '../uom/index.js'
 import type { WorkspaceConfig } from '../workspace/config.js';
 import { clusterDuplicates, type DuplicateCluster } from './clusters.js';
 import { validateGtin } from './gtin.js';
+import { MAPPED_STATUSES } from './sql.js';
 import { readMaster, type MasterRow } from './master.js';
 import { indexMaster, matchSpelling, type SkuMapping } from './matching.js';
 import { compareText, resolveNormaliseRules, roundsTo, scientificNotation, type NormaliseRules } from './normalise.js';
@@ -199,7 +200,7 @@ function decideSkus(db: Db, options: CleanseOptions, catalogue: Catalogue): SkuD
     const decision = decisions.get(m.spelling);
     const resolved = resolveMapping(m, decision, canonicalOf, stagedToMaster, corruptedMaster.get(m.spelling));
     counts[resolved.status]++;
-    if (resolved.sku !== null && (resolved.status === 'auto' || resolved.status === 'merged' || resolved.status === 'confirmed')) canonical.set(m.spelling, resolved.sku);
+    if (resolved.sku !== null && (MAPPED_STATUSES as readonly string[]).includes(resolved.status)) canonical.set(m.spelling, resolved.sku);
     else heldBack.set(m.spelling, resolved.status === 'review' ? 'review_sku' : 'unmapped_sku');
     const seen = spellings.get(m.spelling)!;
     insertXref.run(

@@ -5,6 +5,7 @@
  * reconciliation (reconcile/engine.ts). In-transit stock is on no shelf and is left
  * out. Locations compare as keys: case, spaces and back slashes do not matter.
  */
+import { LOC_KEY, USABLE_SQL, lineWarehouse } from '../cleanse/sql.js';
 import type { Db } from '../staging/database.js';
 
 export interface BookLine {
@@ -16,13 +17,6 @@ export interface BookLine {
   readonly bookMicro: bigint;
 }
 
-const USABLE = "('same_unit', 'converted', 'unit_assumed')";
-const LOC_KEY = (column: string): string => `upper(replace(replace(replace(trim(${column}), ' ', ''), char(9), ''), '\\', '/'))`;
-
-/** A location as a key, the same normalisation as the SQL above. */
-export function locationKey(location: string): string {
-  return location.trim().replace(/[ \t]/g, '').replace(/\\/g, '/').toUpperCase();
-}
 
 /**
  * Builds temp.count_place_book: the book per sku × warehouse × location × lot (a
@@ -33,14 +27,13 @@ export function locationKey(location: string): string {
  */
 export function prepareBook(db: Db): void {
   // A line's warehouse: its own, else the location master's, else the first part of its path, else the location; spelled as the master spells it.
-  const rawWarehouse = (t: string): string =>
-    `coalesce(nullif(trim(${t}.warehouse), ''), l.warehouse, (SELECT w.warehouse FROM count_wh w WHERE w.key = upper(substr(${LOC_KEY(`${t}.location`)}, 1, instr(${LOC_KEY(`${t}.location`)} || '/', '/') - 1))), ${t}.location, '')`;
+  const rawWarehouse = (t: string): string => lineWarehouse(t, 'l.warehouse', 'count_wh');
   const warehouseOf = (t: string): string => `coalesce((SELECT w.warehouse FROM count_wh w WHERE w.key = upper(${rawWarehouse(t)})), ${rawWarehouse(t)})`;
   const side = (kind: 'erp' | 'wms'): string => `
     SELECT q.sku, ${warehouseOf('t')} AS warehouse, coalesce(${LOC_KEY('t.location')}, '') AS loc_key, coalesce(l.location, t.location, '') AS location, coalesce(t.lot, '') AS lot, q.qty_micro AS qty
     FROM quantities q JOIN ${kind} t ON t.id = q.row_id
     LEFT JOIN count_loc l ON l.key = ${LOC_KEY('t.location')}
-    WHERE q.kind = '${kind}' AND q.status IN ${USABLE}
+    WHERE q.kind = '${kind}' AND q.status IN ${USABLE_SQL}
       AND coalesce(lower(replace(replace(trim(t.status), ' ', '_'), '-', '_')), 'available') NOT IN ('in_transit', 'intransit', 'transit')`;
   db.exec(`
 DROP TABLE IF EXISTS temp.count_loc;

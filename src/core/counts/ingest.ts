@@ -23,6 +23,7 @@
 import { InputError, WorkspaceError } from '../errors.js';
 import { catalogueFor } from '../cleanse/cleanse.js';
 import { toMicro } from '../cleanse/quantities.js';
+import { MAPPED_SQL, locationKey } from '../cleanse/sql.js';
 import { loadFiles } from '../loaders/load.js';
 import { canonicalDecimal, fromMicro, mulDecimals, subDecimals } from '../model/decimal.js';
 import { classifyVariance, toleranceFor } from '../reconcile/tolerance.js';
@@ -30,7 +31,6 @@ import type { RunContext } from '../staging/audit.js';
 import type { Db } from '../staging/database.js';
 import { convertQuantity, unitKey } from '../uom/index.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
-import { locationKey } from './book.js';
 import { nextWorkingDay } from './calendar.js';
 import { type CountSettings } from './settings.js';
 import { currentPlan } from './state.js';
@@ -98,7 +98,7 @@ export async function ingestCounts(db: Db, options: IngestOptions, run?: RunCont
   options.onProgress?.('matching counts', staged.length);
 
   const canonical = new Map<string, string>();
-  for (const r of db.prepare("SELECT spelling, canonical_sku FROM sku_xref WHERE status IN ('auto', 'merged', 'confirmed') AND canonical_sku IS NOT NULL").all() as { spelling: string; canonical_sku: string }[]) canonical.set(r.spelling, r.canonical_sku);
+  for (const r of db.prepare(`SELECT spelling, canonical_sku FROM sku_xref WHERE status IN ${MAPPED_SQL} AND canonical_sku IS NOT NULL`).all() as { spelling: string; canonical_sku: string }[]) canonical.set(r.spelling, r.canonical_sku);
   const items = new Map<string, { uom: string | null; packSize: string | null }>();
   for (const r of db.prepare('SELECT sku, uom, pack_size FROM items_clean').all() as { sku: string; uom: string | null; pack_size: string | null }[]) {
     items.set(r.sku, { uom: r.uom, packSize: r.pack_size });

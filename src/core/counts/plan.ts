@@ -4,6 +4,7 @@
  * A new plan supersedes the open one; its tasks stay for the audit trail.
  */
 import { cleanseWorkspace } from '../cleanse/cleanse.js';
+import { USABLE_SQL } from '../cleanse/sql.js';
 import { UsageError, WorkspaceError } from '../errors.js';
 import { cleanseIsStale } from '../reconcile/reconcile.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
@@ -189,7 +190,7 @@ function rankSkus(db: Db, asOf: string, from: string, settings: CountSettings): 
   db.prepare(
     `INSERT INTO count_usage (sku, qty)
      SELECT q.sku, sum(abs(q.qty_micro)) FROM quantities q JOIN moves m ON m.id = q.row_id
-     WHERE q.kind = 'moves' AND q.status IN ('same_unit', 'converted', 'unit_assumed') AND q.sku IS NOT NULL
+     WHERE q.kind = 'moves' AND q.status IN ${USABLE_SQL} AND q.sku IS NOT NULL
        AND substr(m.date, 1, 10) >= ? AND substr(m.date, 1, 10) < ?
        AND (lower(replace(trim(m.type), ' ', '_')) IN ${ISSUE_TYPES} OR (m.type IS NULL AND q.qty_micro < 0))
      GROUP BY q.sku`,

@@ -17,6 +17,7 @@
  * could not use, negative balances, zero balances.
  */
 import { catalogueFor } from '../cleanse/cleanse.js';
+import { LOC_KEY, MAPPED_SQL, USABLE_SQL, lineWarehouse, locationKey } from '../cleanse/sql.js';
 import { DecimalSum, canonicalDecimal, fromMicro, toMicroNumber } from '../model/decimal.js';
 import { collectGarbage } from '../memory.js';
 import type { Db } from '../staging/database.js';
@@ -125,16 +126,8 @@ export interface ExportPlan {
   };
 }
 
-const USABLE = "('same_unit', 'converted', 'unit_assumed')";
-const LOC_KEY = (column: string): string => `upper(replace(replace(replace(trim(${column}), ' ', ''), char(9), ''), '\\', '/'))`;
-/**
- * A line's warehouse in SQL (`t` the staged row), as reconcile reads it: its own, else
- * the location master's, else the first part of its path when that names a
- * warehouse, else the location itself. The lookups are subqueries inside coalesce,
- * so a line that names its warehouse costs none.
- */
-const warehouseOf = (t: string): string =>
-  `coalesce(nullif(trim(${t}.warehouse), ''), (SELECT l.warehouse FROM xlocm l WHERE l.key = ${LOC_KEY(`${t}.location`)}), (SELECT w.warehouse FROM xwhn w WHERE w.key = upper(substr(${LOC_KEY(`${t}.location`)}, 1, instr(${LOC_KEY(`${t}.location`)} || '/', '/') - 1))), ${t}.location, '')`;
+/** A place's warehouse, as reconcile reads it (`t` a named place). */
+const warehouseOf = (t: string): string => lineWarehouse(t, `(SELECT l.warehouse FROM xlocm l WHERE l.key = ${LOC_KEY(`${t}.location`)})`, 'xwhn');
 
 const PRODUCT_FILE = 'product.product.csv';
 const QUANT_FILE = 'stock.quant.csv';
@@ -289,12 +282,12 @@ FROM xnamed x JOIN xwh w ON w.warehouse = x.warehouse JOIN xloc l ON l.warehouse
   }
 
   // Unusable lines in scope: rejected (or findings), with the line as staged.
-  const anyUnusable = db.prepare(`SELECT 1 FROM quantities WHERE kind IN ('counts', 'erp', 'wms') AND status NOT IN ${USABLE} LIMIT 1`).get() !== undefined;
+  const anyUnusable = db.prepare(`SELECT 1 FROM quantities WHERE kind IN ('counts', 'erp', 'wms') AND status NOT IN ${USABLE_SQL} LIMIT 1`).get() !== undefined;
   const unusable = !anyUnusable
     ? []
     : sidesOf('sel').flatMap((source) =>
         db
-          .prepare(`SELECT coalesce(q.sku, q.spelling, '') AS sku, coalesce(t.location, '') AS location, coalesce(t.lot, '') AS lot, q.qty, q.reason, q.status, l.warehouse, '${source[0]}' AS side ${linesOf(source, 'JOIN xloc l ON l.loc_id = r.loc_id')} AND r.sel AND q.status NOT IN ${USABLE}`)
+          .prepare(`SELECT coalesce(q.sku, q.spelling, '') AS sku, coalesce(t.location, '') AS location, coalesce(t.lot, '') AS lot, q.qty, q.reason, q.status, l.warehouse, '${source[0]}' AS side ${linesOf(source, 'JOIN xloc l ON l.loc_id = r.loc_id')} AND r.sel AND q.status NOT IN ${USABLE_SQL}`)
           .all() as { sku: string; location: string; lot: string; qty: string; reason: string; status: string; warehouse: string; side: string }[],
       );
   unusable.sort((x, y) => cmp(x.sku, y.sku) || cmp(x.warehouse, y.warehouse) || cmp(x.location, y.location) || cmp(x.lot, y.lot));
@@ -314,7 +307,7 @@ FROM xnamed x JOIN xwh w ON w.warehouse = x.warehouse JOIN xloc l ON l.warehouse
     .map(
       (source) =>
         `SELECT r.loc_id * 4294967296 + coalesce(s.n, 4294967295) AS place_product, r.loc_id, s.n, q.sku, CASE WHEN s.tracking IN ('lot', 'serial') THEN coalesce(trim(t.lot), '') ELSE '' END AS lot, q.qty_micro AS micro, '${source[0]}' AS side,
-           coalesce(trim(t.lot), '') <> '' AND coalesce(s.tracking, 'none') NOT IN ('lot', 'serial') AS lot_dropped, r.unresolved, s.tracking, s.step ${linesOf(source)} AND r.sel AND q.status IN ${USABLE}`,
+           coalesce(trim(t.lot), '') <> '' AND coalesce(s.tracking, 'none') NOT IN ('lot', 'serial') AS lot_dropped, r.unresolved, s.tracking, s.step ${linesOf(source)} AND r.sel AND q.status IN ${USABLE_SQL}`,
     )
     .join('\nUNION ALL\n');
   db.exec(`
@@ -468,7 +461,7 @@ CREATE TEMP TABLE xnamed (side TEXT NOT NULL, wh_raw TEXT NOT NULL, loc_raw TEXT
     // the places instead of sorting the lines (0.4 s against 1 s for a million).
     const named =
       side === 'W'
-        ? `SELECT warehouse, location, max(usable) AS usable FROM (SELECT DISTINCT coalesce(t.warehouse, '') AS warehouse, coalesce(t.location, '') AS location, q.status IN ${USABLE} AS usable FROM quantities q JOIN wms t ON t.id = q.row_id WHERE q.kind = 'wms') GROUP BY 1, 2`
+        ? `SELECT warehouse, location, max(usable) AS usable FROM (SELECT DISTINCT coalesce(t.warehouse, '') AS warehouse, coalesce(t.location, '') AS location, q.status IN ${USABLE_SQL} AS usable FROM quantities q JOIN wms t ON t.id = q.row_id WHERE q.kind = 'wms') GROUP BY 1, 2`
         : `SELECT DISTINCT coalesce(warehouse, '') AS warehouse, coalesce(location, '') AS location, 1 AS usable FROM ${kind}`;
     db.exec(`INSERT INTO xnamed SELECT '${side}', t.warehouse, t.location, ${warehouseOf('t')}, ${LOC_KEY('t.location')}, t.usable FROM (${named}) t;`);
   }
@@ -671,7 +664,7 @@ function locationPlanner(db: Db, settings: ExportSettings, findings: PreflightFi
     .all() as { key: string; location: string; parent: string | null; warehouse: string | null; usage: string | null; barcode: string | null }[];
   const byKey = new Map<string, (typeof master)[number]>();
   for (const m of master) if (!byKey.has(m.key)) byKey.set(m.key, m);
-  const keyOf = (text: string): string => text.trim().replace(/[ \t]/g, '').replace(/\\/g, '/').toUpperCase();
+  const keyOf = locationKey;
   const warehouseOfRow = (m: (typeof master)[number]): string => m.warehouse?.trim() || m.location.split(/[/\\]/)[0]!.trim();
 
   // Warehouses: named in the master or by the lines.
@@ -770,7 +763,7 @@ function glSums(db: Db, products: number): { micro: Float64Array; has: Uint8Arra
   const range = db
     .prepare(
       `SELECT s.n, g.sku, g.value FROM (
-         SELECT g.id, CASE WHEN x.status IN ('auto', 'merged', 'confirmed') THEN x.canonical_sku ELSE g.sku END AS sku, g.value
+         SELECT g.id, CASE WHEN x.status IN ${MAPPED_SQL} THEN x.canonical_sku ELSE g.sku END AS sku, g.value
          FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.id > ? AND g.id <= ? AND g.sku IS NOT NULL AND g.value IS NOT NULL) g
        LEFT JOIN xsku s ON s.sku = g.sku ORDER BY g.id`,
     )

@@ -24,6 +24,7 @@
  * count: it is set aside from the quantity leg and still carries value. Everything
  * left out is in summary.set_aside with its reason; nothing disappears.
  */
+import { LOC_KEY, MAPPED_SQL, USABLE_SQL, lineWarehouse } from '../cleanse/sql.js';
 import { tempTablesOnDisk, type Db } from '../staging/database.js';
 import { csvField, csvFieldSql } from '../reports/csv.js';
 import { DecimalSum, addDecimals, canonicalDecimal, compareDecimals, formatScaled, mulDecimals, parseScaled, subDecimals, type Scaled } from '../model/decimal.js';
@@ -31,17 +32,8 @@ import { assignQuantityCauses, assignSyncCauses, assignValuationCauses } from '.
 import { toleranceFor, withinTolerance, type ToleranceConfig } from './tolerance.js';
 import { CAUSES, STATUSES, type Cause, type GlTieOut, type QuantityLine, type ReconcileSummary, type Status, type SyncLine, type ValuationLine } from './types.js';
 
-const USABLE = "('same_unit', 'converted', 'unit_assumed')";
-/** A location as a key: case, spaces and back slashes do not matter ("wh-n / a-01-03" is "WH-N/A-01-03"). */
-const LOC_KEY = (column: string): string => `upper(replace(replace(replace(trim(${column}), ' ', ''), char(9), ''), '\\', '/'))`;
-
-/**
- * A line's warehouse in SQL (`t` the staged row, `l` its row of the location master):
- * its own, else the location master's, else the first part of its path when that
- * names a warehouse ("WH-NORTH/A-01-03"), else the location itself.
- */
-const warehouseOf = (t: string): string =>
-  `coalesce(nullif(trim(${t}.warehouse), ''), l.warehouse, (SELECT w.warehouse FROM wh w WHERE w.key = upper(substr(${LOC_KEY(`${t}.location`)}, 1, instr(${LOC_KEY(`${t}.location`)} || '/', '/') - 1))), ${t}.location, '')`;
+/** A line's warehouse in SQL (`t` the staged row, `l` its row of the location master, `wh` the warehouse names). */
+const warehouseOf = (t: string): string => lineWarehouse(t, 'l.warehouse', 'wh');
 
 /** Builds the temporary tables the legs read: every usable line with its warehouse and location key. */
 function prepare(db: Db): void {
@@ -88,7 +80,7 @@ INSERT INTO rl (side, sku, warehouse, loc_key, location, lot, status, qty, unit_
 SELECT '${side}', q.sku, p.warehouse, p.loc_key, p.location, coalesce(t.lot, ''), ${status}, q.qty_micro, ${extra.cost}
 FROM quantities q JOIN ${kind} t ON t.id = q.row_id
 JOIN place p ON p.side = '${side}' AND p.raw_warehouse = coalesce(t.warehouse, '') AND p.raw_location = coalesce(t.location, '')
-WHERE q.kind = '${kind}' AND q.status IN ${USABLE};`);
+WHERE q.kind = '${kind}' AND q.status IN ${USABLE_SQL};`);
   };
   insert('P', 'counts', { status: "'counted'", cost: 'NULL' });
   insert('E', 'erp', { status: "coalesce(lower(replace(trim(t.status), ' ', '_')), 'available')", cost: 't.unit_cost' });
@@ -180,7 +172,6 @@ export const EXACT_MICRO = (x: string): string =>
   `CAST(replace(${x}, '.', '') AS INTEGER) * CAST(substr('1000000', 1, 7 - CASE WHEN instr(${x}, '.') = 0 THEN 0 ELSE length(${x}) - instr(${x}, '.') END) AS INTEGER)`;
 
 const IN_TRANSIT_REASON = 'in transit: not expected in a count (valued in the valuation leg)';
-const GL_USABLE = "('auto', 'merged', 'confirmed')";
 
 /**
  * Canonical decimals and their parses, cached: a few thousand distinct costs serve a
@@ -514,8 +505,8 @@ interface ValuationStream {
 function valuationStream(db: Db, ctx: Context, decimals: DecimalCache, wmsWarehouses: Set<string>): ValuationStream {
   const glHasWarehouse = db.prepare("SELECT 1 FROM gl WHERE sku IS NOT NULL AND coalesce(warehouse, '') <> '' LIMIT 1").get() !== undefined;
   const key = (column: string): string => (glHasWarehouse ? column : "''");
-  const glKeyed = `SELECT CASE WHEN x.status IN ${GL_USABLE} THEN x.canonical_sku ELSE g.sku END AS sku, ${key("coalesce(g.warehouse, '')")} AS wk, g.value AS value, g.qty AS qty,
-                          x.status IS NULL OR x.status NOT IN ${GL_USABLE} AS unusable
+  const glKeyed = `SELECT CASE WHEN x.status IN ${MAPPED_SQL} THEN x.canonical_sku ELSE g.sku END AS sku, ${key("coalesce(g.warehouse, '')")} AS wk, g.value AS value, g.qty AS qty,
+                          x.status IS NULL OR x.status NOT IN ${MAPPED_SQL} AS unusable
                    FROM gl g LEFT JOIN sku_xref x ON x.spelling = g.sku WHERE g.sku IS NOT NULL`;
   // Where the GL has warehouses and no WMS is the book anywhere, the book side of a key
   // is the ERP's row of `ecost` as it is (same key, same order): read in place, not
@@ -824,7 +815,7 @@ function unmappedLines(db: Db): QuantityLine[] {
       `SELECT t.kind, coalesce(t.spelling, '') AS sku, ${warehouseOf('t')} AS warehouse, coalesce(l.location, t.location, '') AS location, coalesce(t.lot, '') AS lot, coalesce(t.uom, '') AS uom, t.qty, t.status
        FROM (SELECT q.kind, q.spelling, q.uom, q.qty, q.status, coalesce(c.warehouse, e.warehouse, w.warehouse) AS warehouse,
                     coalesce(c.location, e.location, w.location) AS location, coalesce(c.lot, e.lot, w.lot) AS lot
-             FROM (SELECT kind, row_id, spelling, uom, qty, status FROM quantities NOT INDEXED WHERE kind IN ('counts', 'erp', 'wms') AND status NOT IN ${USABLE}) q
+             FROM (SELECT kind, row_id, spelling, uom, qty, status FROM quantities NOT INDEXED WHERE kind IN ('counts', 'erp', 'wms') AND status NOT IN ${USABLE_SQL}) q
              LEFT JOIN counts c ON q.kind = 'counts' AND c.id = q.row_id
              LEFT JOIN erp e ON q.kind = 'erp' AND e.id = q.row_id
              LEFT JOIN wms w ON q.kind = 'wms' AND w.id = q.row_id
