@@ -54,16 +54,12 @@ function formatUnits(units: bigint, scale: number): string {
   return negative && digits !== '0' ? `-${digits}` : digits;
 }
 
-/**
- * `micro`: the GL value and the quantity as millionths where the caller has them
- * already (the export sums both in SQL), so that they are not parsed again.
- */
-export function productCost(input: { glValue: string | null; qty: string; masterCost: string | null; digits: number; micro?: { gl: bigint | undefined; qty: bigint } }): ProductCost {
+export function productCost(input: { glValue: string | null; qty: string; masterCost: string | null; digits: number }): ProductCost {
   const { glValue, qty, digits } = input;
   // The common case without string arithmetic: both plain decimals, the quantity not zero.
-  const glMicro = input.micro?.gl ?? (glValue === null ? undefined : toMicroNumber(glValue));
-  const qtyMicro = input.micro?.qty ?? toMicroNumber(qty);
-  if (glValue !== null && glMicro !== undefined && qtyMicro !== undefined && qtyMicro !== 0 && qtyMicro !== 0n) {
+  const glMicro = glValue === null ? undefined : toMicroNumber(glValue);
+  const qtyMicro = toMicroNumber(qty);
+  if (glMicro !== undefined && qtyMicro !== undefined && qtyMicro !== 0) {
     const g = BigInt(glMicro);
     const q = BigInt(qtyMicro);
     const scale = 10n ** BigInt(digits);

@@ -18,7 +18,7 @@
  */
 import { catalogueFor } from '../cleanse/cleanse.js';
 import { LOC_KEY, MAPPED_SQL, USABLE_SQL, lineWarehouse, locationKey } from '../cleanse/sql.js';
-import { DecimalSum, canonicalDecimal, fromMicro, toMicroNumber } from '../model/decimal.js';
+import { DecimalSum, canonicalDecimal, fromMicro } from '../model/decimal.js';
 import { collectGarbage } from '../memory.js';
 import type { Db } from '../staging/database.js';
 import { parsePack, type Catalogue, type CatalogueUnit } from '../uom/index.js';
@@ -750,15 +750,11 @@ export function warehouseCodes(names: readonly string[], configured: Readonly<Re
 
 /**
  * GL values summed per product number (the SKU is the canonical one where cleansing
- * mapped the spelling), and per SKU for SKUs that are not exported. Plain values of at
- * most 6 places (nearly all) are summed as whole millionths in doubles while those are
- * exact (below 2^53); any other value, and a product whose sum would leave that range,
- * is summed in exact decimals.
+ * mapped the spelling), and per SKU for SKUs that are not exported. Exact: DecimalSum
+ * adds plain values as whole millionths while doubles hold them exactly.
  */
-function glSums(db: Db, products: number): { micro: Float64Array; has: Uint8Array; exact: Map<number, DecimalSum>; notExported: Map<string, DecimalSum> } {
-  const micro = new Float64Array(products);
-  const has = new Uint8Array(products);
-  const exact = new Map<number, DecimalSum>();
+function glSums(db: Db, products: number): { byProduct: (DecimalSum | undefined)[]; notExported: Map<string, DecimalSum> } {
+  const byProduct = new Array<DecimalSum | undefined>(products);
   const notExported = new Map<string, DecimalSum>();
   const range = db
     .prepare(
@@ -771,18 +767,11 @@ function glSums(db: Db, products: number): { micro: Float64Array; has: Uint8Arra
   const last = (db.prepare('SELECT max(id) FROM gl').pluck().get() as number | null) ?? 0;
   for (let from = 0; from < last; from += GL_ROWS_AT_ONCE) {
     for (const [n, sku, value] of range.all(from, from + GL_ROWS_AT_ONCE) as [number | null, string, string][]) {
-      if (n === null) {
-        notExported.set(sku, (notExported.get(sku) ?? new DecimalSum()).add(value));
-        continue;
-      }
-      has[n] = 1;
-      const m = toMicroNumber(value);
-      const next = m === undefined ? NaN : micro[n]! + m;
-      if (Math.abs(next) <= Number.MAX_SAFE_INTEGER) micro[n] = next;
-      else exact.set(n, (exact.get(n) ?? new DecimalSum()).add(value));
+      if (n === null) notExported.set(sku, (notExported.get(sku) ?? new DecimalSum()).add(value));
+      else (byProduct[n] ??= new DecimalSum()).add(value);
     }
   }
-  return { micro, has, exact, notExported };
+  return { byProduct, notExported };
 }
 const GL_ROWS_AT_ONCE = 10_000;
 
@@ -800,12 +789,9 @@ export function productCosts(db: Db, products: readonly ProductRow[], qty: reado
   const costs: CostLine[] = [];
   for (let n = 0; n < products.length; n++) {
     const p = products[n]!;
-    const exact = gl.exact.get(n);
-    const glMicro = gl.has[n] ? gl.micro[n]! : undefined;
-    const glValue = exact ? exact.add(fromMicro(glMicro ?? 0)).toString() : glMicro === undefined ? null : fromMicro(glMicro);
-    const q = qty[n] ?? 0n;
-    const qtyText = fromMicro(q);
-    costs.push({ sku: p.sku, qty: qtyText, glValue, ...productCost({ glValue, qty: qtyText, masterCost: p.masterCost, digits, micro: { gl: exact || glMicro === undefined ? undefined : BigInt(glMicro), qty: q } }) });
+    const glValue = gl.byProduct[n]?.toString() ?? null;
+    const q = fromMicro(qty[n] ?? 0n);
+    costs.push({ sku: p.sku, qty: q, glValue, ...productCost({ glValue, qty: q, masterCost: p.masterCost, digits }) });
   }
   return { lines: costs, glNotExported };
 }
