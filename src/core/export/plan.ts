@@ -267,6 +267,8 @@ INSERT INTO xplace
 SELECT x.side, x.wh_raw, x.loc_raw, l.loc_id, l.ref IS NULL, (${opening.condition}), x.side = w.book AND NOT (${opening.condition})
 FROM xnamed x JOIN xwh w ON w.warehouse = x.warehouse JOIN xloc l ON l.warehouse = x.warehouse AND l.loc_key = x.loc_key;`);
   const sidesOf = (flag: 'sel' | 'superseded'): (typeof SIDES)[number][] => SIDES.filter(([side]) => db.prepare(`SELECT 1 FROM xplace WHERE side = ? AND ${flag} LIMIT 1`).get(side) !== undefined);
+  // The sources with lines in the opening stock: the others need no statement.
+  const selectedSides = sidesOf('sel');
   // A source's lines with their named place (r) and their product (s), by the line's own raw values.
   // CROSS JOIN keeps the lines the outer loop: the planner must never scan them per place.
   const linesOf = ([side, kind]: (typeof SIDES)[number], also = ''): string => `
@@ -285,7 +287,7 @@ FROM xnamed x JOIN xwh w ON w.warehouse = x.warehouse JOIN xloc l ON l.warehouse
   const anyUnusable = db.prepare(`SELECT 1 FROM quantities WHERE kind IN ('counts', 'erp', 'wms') AND status NOT IN ${USABLE_SQL} LIMIT 1`).get() !== undefined;
   const unusable = !anyUnusable
     ? []
-    : sidesOf('sel').flatMap((source) =>
+    : selectedSides.flatMap((source) =>
         db
           .prepare(`SELECT coalesce(q.sku, q.spelling, '') AS sku, coalesce(t.location, '') AS location, coalesce(t.lot, '') AS lot, q.qty, q.reason, q.status, l.warehouse, '${source[0]}' AS side ${linesOf(source, 'JOIN xloc l ON l.loc_id = r.loc_id')} AND r.sel AND q.status NOT IN ${USABLE_SQL}`)
           .all() as { sku: string; location: string; lot: string; qty: string; reason: string; status: string; warehouse: string; side: string }[],
@@ -303,7 +305,7 @@ FROM xnamed x JOIN xwh w ON w.warehouse = x.warehouse JOIN xloc l ON l.warehouse
   // written (NULL: it is written). A zero balance is written (a count of 0 is a valid count)
   // unless export.exclude lists `zero`.
   const zeroRule = settings.exclude.has('zero') ? "'zero_stock'" : 'NULL';
-  const openingLines = sidesOf('sel')
+  const openingLines = selectedSides
     .map(
       (source) =>
         `SELECT r.loc_id * 4294967296 + coalesce(s.n, 4294967295) AS place_product, r.loc_id, s.n, q.sku, CASE WHEN s.tracking IN ('lot', 'serial') THEN coalesce(trim(t.lot), '') ELSE '' END AS lot, q.qty_micro AS micro, '${source[0]}' AS side,
