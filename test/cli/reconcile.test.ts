@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { expectGolden } from '../helpers/golden.js';
 import { DEMO, unreviewedSampleWorkspace } from '../helpers/sample.js';
 
@@ -127,6 +127,36 @@ describe('reconcile on the sample cutover', () => {
     const bad = await runCli(['reconcile', '--sheet-rows', 'many'], { cwd: ws });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--sheet-rows takes a whole number/);
+  });
+
+  it('the built binary runs the value leg on a second thread, with the same reports as one thread', () => {
+    // runCli runs the TypeScript sources in this process: one thread. The binary runs the compiled worker.
+    const sources = fs.readdirSync(path.join(ws, 'out'));
+    for (const [folder, extra] of [['threads', []], ['threads-capped', ['--sheet-rows', '40']]] as const) {
+      const run = spawnCli(['reconcile', '--out', folder, '--json', ...extra], { cwd: ws });
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout).threads).toBe(2);
+      const oneThread = folder === 'threads' ? 'out' : 'capped';
+      for (const f of sources) expect(fs.readFileSync(path.join(ws, folder, f)).equals(fs.readFileSync(path.join(ws, oneThread, f))), `${folder}/${f}`).toBe(true);
+    }
+    const single = spawnCli(['reconcile', '--out', 'single', '--json'], { cwd: ws, env: { INVSYNC_THREADS: '1' } });
+    expect(single.code, single.stderr).toBe(0);
+    expect(JSON.parse(single.stdout).threads).toBe(1);
+  });
+
+  it("a failure on the value leg's thread is the same error, exit code and clean-up as on one thread", () => {
+    // valuation.csv is written on the value leg's thread, variance.csv on the main one
+    // (which then stops the other thread mid-walk, or after it finished).
+    for (const [threads, blocked] of [['2', 'valuation.csv'], ['1', 'valuation.csv'], ['2', 'variance.csv']] as const) {
+      const out = path.join(ws, `blocked-${threads}-${blocked}`);
+      // The file cannot be written: a folder has its name.
+      fs.mkdirSync(path.join(out, blocked), { recursive: true });
+      const run = spawnCli(['reconcile', '--out', out], { cwd: ws, env: { INVSYNC_THREADS: threads } });
+      expect(run.code, `threads=${threads}`).toBe(4);
+      expect(run.stderr).toMatch(new RegExp(`^error: cannot write ${path.join(out, blocked).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: EISDIR`));
+      expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(fs.readdirSync(out).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    }
   });
 
   it('--fail-on exits 1 naming the failing measures; a bad condition is a usage error', async () => {

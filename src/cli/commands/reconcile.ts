@@ -41,7 +41,7 @@ export function registerReconcile(program: Command, ctx: CommandContext): void {
         const result = await ctx.withDatabase(
           command,
           { create: false },
-          (db) => reconcile(db, { config, outDir: ctx.resolve(options.out), tolerance: options.tolerance, failOn: options.failOn, maxDetailRows: sheetRows, onProgress: (s, n) => progress.update(s, n) }),
+          (db) => reconcile(db, { config, outDir: ctx.resolve(options.out), tolerance: options.tolerance, failOn: options.failOn, maxDetailRows: sheetRows, secondThread: ctx.io.env.INVSYNC_THREADS !== '1', onProgress: (s, n) => progress.update(s, n) }),
           (r) => (r.failed.length ? { outcome: 'check_failed', exitCode: 1 } : { outcome: 'success', exitCode: 0 }),
         );
         progress.stop();

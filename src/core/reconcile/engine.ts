@@ -35,8 +35,14 @@ import { CAUSES, STATUSES, type Cause, type GlTieOut, type QuantityLine, type Re
 /** A line's warehouse in SQL (`t` the staged row, `l` its row of the location master, `wh` the warehouse names). */
 const warehouseOf = (t: string): string => lineWarehouse(t, 'l.warehouse', 'wh');
 
-/** Builds the temporary tables the legs read: every usable line with its warehouse and location key. */
-function prepare(db: Db): void {
+/** Sides of the comparison: P physical (counts), E the ERP, W the WMS. */
+type Side = 'P' | 'E' | 'W';
+
+/**
+ * Builds the temporary tables the legs read: every usable line of `sides` with its
+ * warehouse and location key (the value leg alone needs only the book sides).
+ */
+function prepare(db: Db, sides: readonly Side[] = ['P', 'E', 'W']): void {
   db.exec(`
 DROP TABLE IF EXISTS temp.loc;
 CREATE TEMP TABLE loc AS
@@ -82,9 +88,9 @@ FROM quantities q JOIN ${kind} t ON t.id = q.row_id
 JOIN place p ON p.side = '${side}' AND p.raw_warehouse = coalesce(t.warehouse, '') AND p.raw_location = coalesce(t.location, '')
 WHERE q.kind = '${kind}' AND q.status IN ${USABLE_SQL};`);
   };
-  insert('P', 'counts', { status: "'counted'", cost: 'NULL' });
-  insert('E', 'erp', { status: "coalesce(lower(replace(trim(t.status), ' ', '_')), 'available')", cost: 't.unit_cost' });
-  insert('W', 'wms', { status: "coalesce(lower(replace(trim(t.status), ' ', '_')), 'available')", cost: 'NULL' });
+  if (sides.includes('P')) insert('P', 'counts', { status: "'counted'", cost: 'NULL' });
+  if (sides.includes('E')) insert('E', 'erp', { status: "coalesce(lower(replace(trim(t.status), ' ', '_')), 'available')", cost: 't.unit_cost' });
+  if (sides.includes('W')) insert('W', 'wms', { status: "coalesce(lower(replace(trim(t.status), ' ', '_')), 'available')", cost: 'NULL' });
   db.exec(`
 DROP TABLE IF EXISTS temp.ecost;
 -- The ERP per sku × warehouse, grouped once: its unit cost (where it gives one) for
@@ -119,19 +125,20 @@ export interface Reconciliation {
    * as its CSV line, rendered by SQLite, any other line as an object.
    */
   quantityCsvRows(): Generator<string | QuantityLine>;
-  /** Valuation lines ordered by sku, warehouse. */
+  /** The value leg, where it runs on this connection (null where it runs elsewhere). */
+  readonly valuation: ValuationLeg | null;
+  /** The value leg's lines (ValuationLeg.lines); not where the leg runs elsewhere. */
   valuationLines(select?: Selection): Generator<ValuationLine>;
-  /**
-   * Every valuation line as valuationLines('all') gives them, for valuation.csv: a
-   * match, where SQLite can tell it, as its CSV line, any other line as an object.
-   * A full walk; it gathers the totals for the summary, as valuationLines('all').
-   */
+  /** The value leg's lines for valuation.csv (ValuationLeg.csvRows); not where the leg runs elsewhere. */
   valuationCsvRows(): Generator<string | ValuationLine>;
   readonly systems: readonly SyncLine[];
   /** Lines per leg, and how many of them are not a match. */
   readonly counts: { quantity: number; quantityExceptions: number };
-  /** The totals; walks the valuation leg once unless a full walk has already run. */
-  summary(): ReconcileSummary;
+  /**
+   * The totals, with the value leg's figures: given, where the leg ran elsewhere;
+   * else its own (a walk of the leg unless a full walk has already run).
+   */
+  summary(valuation?: ValuationFigures): ReconcileSummary;
 }
 
 export interface ReconcileResult {
@@ -215,19 +222,33 @@ function subtract(a: Scaled, b: Scaled): Scaled {
   return { units: a.units * 10n ** BigInt(scale - a.scale) - b.units * 10n ** BigInt(scale - b.scale), scale };
 }
 
-export function openReconciliation(db: Db, options: { tolerances: ToleranceConfig }): Reconciliation {
+/** What a reconciliation works with on one connection: tolerances, item categories, cached decimals. */
+interface Setup {
+  readonly ctx: Context;
+  readonly decimals: DecimalCache;
+  /** Warehouses where a WMS covers the book (its bins are the book there). */
+  readonly wmsWarehouses: Set<string>;
+}
+
+/**
+ * The working tables of `sides` on `db`, and what both legs share: the context, the
+ * decimal cache and the SQL functions that use it.
+ */
+function setUp(db: Db, tolerances: ToleranceConfig, sides?: readonly Side[]): Setup {
   // The temporary tables hold a row per staged line: on disk with a bounded cache, not
   // in memory, so a million lines per side do not cost a gigabyte. Left so: the lines
-  // stream from them until the command ends.
-  tempTablesOnDisk(db, 32);
-  prepare(db);
+  // stream from them until the command ends. The value leg alone (on its own thread,
+  // beside the quantity leg's connection) keeps half the cache: two connections, one
+  // memory budget.
+  tempTablesOnDisk(db, sides ? 16 : 32);
+  prepare(db, sides);
   // Memory holds no per-item data unless a tolerance needs it (a million-line workspace
   // has hundreds of thousands of items).
   const categories = new Map<string, string | null>();
-  if (Object.keys(options.tolerances.byCategory).length > 0) {
+  if (Object.keys(tolerances.byCategory).length > 0) {
     for (const r of db.prepare('SELECT sku, category FROM items_clean').raw(true).iterate() as IterableIterator<[string, string | null]>) categories.set(r[0], r[1]);
   }
-  const ctx: Context = { tolerances: options.tolerances, categoryOf: (sku) => categories.get(sku) };
+  const ctx: Context = { tolerances, categoryOf: (sku) => categories.get(sku) };
   const decimals = new DecimalCache();
   // A unit cost as its CSV field, for lines SQLite renders: the very function (and
   // cache) the lines built here use, so both kinds of line write the same text.
@@ -237,9 +258,82 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
     const scaled = typeof raw === 'string' ? decimals.parse(raw) : null;
     return scaled && scaled.scale <= 6 ? scaled.units * 10n ** BigInt(6 - scaled.scale) : null;
   });
-
   // Which side is the book in each warehouse: the WMS bins where a WMS covers it, else the ERP.
   const wmsWarehouses = new Set((db.prepare("SELECT DISTINCT warehouse FROM rl WHERE side = 'W'").all() as { warehouse: string }[]).map((r) => r.warehouse));
+  return { ctx, decimals, wmsWarehouses };
+}
+
+/**
+ * The value leg: book value against the GL, and the GL against the trial balance.
+ * Built by openReconciliation, or on its own connection by openValuationLeg (the
+ * valuation thread, valuation-thread.ts), with the same lines and figures either way.
+ */
+export interface ValuationLeg {
+  /** Valuation lines ordered by sku, warehouse. */
+  lines(select?: Selection): Generator<ValuationLine>;
+  /**
+   * Every valuation line as lines('all') gives them, for valuation.csv: a match, where
+   * SQLite can tell it, as its CSV line, any other line as an object. A full walk; it
+   * gathers the figures for the summary, as lines('all').
+   */
+  csvRows(): Generator<string | ValuationLine>;
+  /** The figures for the summary; walks the leg once unless a full walk has already run. */
+  figures(): ValuationFigures;
+}
+
+/** What the summary needs of the value leg, as plain data (it crosses threads). */
+export interface ValuationFigures {
+  readonly lines: number;
+  readonly book: string;
+  readonly gl: string;
+  readonly net: string;
+  readonly byStatus: ReadonlyMap<string, number>;
+  readonly byCause: ReadonlyMap<string, number>;
+  readonly tieOut: GlTieOut[];
+}
+
+function valuationLeg(db: Db, setup: Setup): ValuationLeg {
+  const valuation = valuationStream(db, setup.ctx, setup.decimals, setup.wmsWarehouses);
+  const tieOut = glTieOut(db, setup.ctx.tolerances);
+  let totals: ValuationTotals | null = null;
+  return {
+    *lines(select: Selection = 'all') {
+      const all = select === 'all' ? new ValuationTotals() : undefined;
+      for (const line of valuation.lines(all, select === 'matches')) {
+        if (select === 'all' || (select === 'matches') === (line.status === 'match')) yield line;
+      }
+      if (all) totals = all;
+    },
+    *csvRows() {
+      const all = new ValuationTotals();
+      yield* valuation.csvRows(all);
+      totals = all;
+    },
+    figures() {
+      if (!totals) {
+        // The cheaper walk: the same totals, most lines never built.
+        const all = new ValuationTotals();
+        for (const line of valuation.csvRows(all)) void line;
+        totals = all;
+      }
+      return { lines: totals.lines, book: totals.book.toString(), gl: totals.gl.toString(), net: totals.net.toString(), byStatus: totals.byStatus, byCause: totals.byCause, tieOut };
+    },
+  };
+}
+
+/** The value leg alone on `db`: its own working tables (the book sides only) and walks. */
+export function openValuationLeg(db: Db, options: { tolerances: ToleranceConfig }): ValuationLeg {
+  return valuationLeg(db, setUp(db, options.tolerances, ['E', 'W']));
+}
+
+/**
+ * The reconciliation on `db`. With `valuation: 'elsewhere'` the value leg is left to
+ * another connection (openValuationLeg on the valuation thread): its walks are not
+ * available here, and summary() takes its figures.
+ */
+export function openReconciliation(db: Db, options: { tolerances: ToleranceConfig; valuation?: 'here' | 'elsewhere' }): Reconciliation {
+  const setup = setUp(db, options.tolerances);
+  const { ctx, decimals, wmsWarehouses } = setup;
   const unmapped = unmappedLines(db);
   const setAside = buildQuantityTable(db, wmsWarehouses, decimals, unmapped);
   const factors = factorsBySku(db);
@@ -253,12 +347,15 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
   systems.sort(compareLines);
 
   const counted = db.prepare("SELECT count(*) AS n, sum(status = 'match') AS matches FROM ql WHERE status NOT IN ('none', 'aside')").get() as { n: number; matches: number | null };
-  const valuation = valuationStream(db, ctx, decimals, wmsWarehouses);
-  const tieOut = glTieOut(db, options.tolerances);
-  let valuationTotals: ValuationTotals | null = null;
+  const leg = options.valuation === 'elsewhere' ? null : valuationLeg(db, setup);
+  const here = (): ValuationLeg => {
+    if (!leg) throw new Error('the value leg of this reconciliation runs on another connection');
+    return leg;
+  };
 
   return {
     systems,
+    valuation: leg,
     counts: { quantity: counted.n, quantityExceptions: exceptions.size },
     *quantityLines(select: Selection = 'all') {
       const where = select === 'all' ? "status NOT IN ('none', 'aside')" : select === 'matches' ? "status = 'match'" : "status NOT IN ('none', 'aside', 'match')";
@@ -303,26 +400,14 @@ export function openReconciliation(db: Db, options: { tolerances: ToleranceConfi
       const rows = db.prepare(`SELECT CASE WHEN status = 'match' THEN ${matchLine} ELSE rowid END FROM ql WHERE status NOT IN ('none', 'aside') ORDER BY rowid`).pluck().iterate() as IterableIterator<string | number>;
       for (const r of rows) yield typeof r === 'string' ? r : exceptions.get(r)!;
     },
-    *valuationLines(select: Selection = 'all') {
-      const totals = select === 'all' ? new ValuationTotals() : undefined;
-      for (const line of valuation.lines(totals, select === 'matches')) {
-        if (select === 'all' || (select === 'matches') === (line.status === 'match')) yield line;
-      }
-      if (totals) valuationTotals = totals;
+    valuationLines(select: Selection = 'all') {
+      return here().lines(select);
     },
-    *valuationCsvRows() {
-      const totals = new ValuationTotals();
-      yield* valuation.csvRows(totals);
-      valuationTotals = totals;
+    valuationCsvRows() {
+      return here().csvRows();
     },
-    summary() {
-      if (!valuationTotals) {
-        // The cheaper walk: the same totals, most lines never built.
-        const totals = new ValuationTotals();
-        for (const line of valuation.csvRows(totals)) void line;
-        valuationTotals = totals;
-      }
-      return summarise([...exceptions.values()], counted.matches ?? 0, valuationTotals, systems, tieOut, setAside, options.tolerances);
+    summary(valuation?: ValuationFigures) {
+      return summarise([...exceptions.values()], counted.matches ?? 0, valuation ?? here().figures(), systems, setAside, options.tolerances);
     },
   };
 }
@@ -764,9 +849,8 @@ function compareLines(a: { sku: string; warehouse: string; location: string; lot
 function summarise(
   exceptions: readonly QuantityLine[],
   matches: number,
-  valuation: ValuationTotals,
+  valuation: ValuationFigures,
   systems: readonly SyncLine[],
-  tieOut: GlTieOut[],
   setAside: ReconcileSummary['set_aside'],
   tolerances: ToleranceConfig,
 ): ReconcileSummary {
@@ -798,9 +882,9 @@ function summarise(
     gross_variance_value: gross.toString(),
     net_variance_value: net.toString(),
     top_value_variances: top,
-    valuation: { lines: valuation.lines, book_value: valuation.book.toString(), gl_value: valuation.gl.toString(), net_value_variance: valuation.net.toString(), counts_by_status: statusCounts(valuation.byStatus) },
+    valuation: { lines: valuation.lines, book_value: valuation.book, gl_value: valuation.gl, net_value_variance: valuation.net, counts_by_status: statusCounts(valuation.byStatus) },
     systems: { lines: systems.length, counts_by_status: statusCounts(tally(systems.map((l) => l.status))) },
-    gl_tie_out: tieOut,
+    gl_tie_out: valuation.tieOut,
     set_aside: setAside,
     tolerances: { ...tolerances.global, ...(Object.keys(tolerances.byCategory).length ? { categories: tolerances.byCategory } : {}), ...(Object.keys(tolerances.byClass).length ? { classes: tolerances.byClass } : {}) },
   };

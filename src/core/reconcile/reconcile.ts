@@ -11,12 +11,13 @@ import { decimalsOf } from '../uom/index.js';
 import type { Db } from '../staging/database.js';
 import { writeCsv } from '../reports/csv.js';
 import { writeFileAtomic } from '../reports/files.js';
-import { DEFAULT_MAX_DETAIL_ROWS, writeReconcileWorkbook, type DetailSelection } from '../reports/reconcile-workbook.js';
+import { DEFAULT_MAX_DETAIL_ROWS, writeReconcileWorkbook, type DetailSelection, type Lines } from '../reports/reconcile-workbook.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
 import { openReconciliation, type Selection } from './engine.js';
 import { failingMeasures, parseFailOn, type FailedMeasure } from './fail-on.js';
 import { toleranceConfig } from './tolerance.js';
-import { QUANTITY_COLUMNS, SYNC_COLUMNS, VALUATION_COLUMNS, type ReconcileSummary, type ValuationLine } from './types.js';
+import { QUANTITY_COLUMNS, SYNC_COLUMNS, type ReconcileSummary, type ValuationLine } from './types.js';
+import { ValuationThread, writeValuationCsv } from './valuation-thread.js';
 
 export interface ReconcileOptions {
   readonly config: WorkspaceConfig;
@@ -30,6 +31,11 @@ export interface ReconcileOptions {
   readonly maxDetailRows?: number;
   /** The caller has just cleansed (the demo, `run`): no need to check. */
   readonly cleansed?: boolean;
+  /**
+   * Run the value leg on a second thread where it can (valuation-thread.ts); the CLI
+   * turns it off with INVSYNC_THREADS=1. Off unless asked for.
+   */
+  readonly secondThread?: boolean;
 }
 
 export interface ReconcileCommandResult {
@@ -37,6 +43,8 @@ export interface ReconcileCommandResult {
   readonly files: Readonly<Record<string, string>>;
   readonly cleansedFirst: boolean;
   readonly failed: readonly FailedMeasure[];
+  /** Threads the comparison ran on: 2 where the value leg had its own (valuation-thread.ts). */
+  readonly threads: 1 | 2;
 }
 
 /** Has anything been loaded since the last successful cleanse? */
@@ -54,7 +62,6 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
   const cleansedFirst = !options.cleansed && cleanseIsStale(db);
   if (cleansedFirst) cleanseWorkspace(db, { config: options.config, onProgress: options.onProgress });
   options.onProgress?.('comparing', 0);
-  const result = openReconciliation(db, { tolerances });
   const files = {
     variance: path.join(options.outDir, 'variance.csv'),
     valuation: path.join(options.outDir, 'valuation.csv'),
@@ -62,33 +69,39 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
     summary: path.join(options.outDir, 'summary.json'),
     workbook: path.join(options.outDir, 'variance.xlsx'),
   };
-  options.onProgress?.('writing reports', result.counts.quantity);
-  // The CSV files hold every line, streamed in order; the full walk of the valuation
-  // leg also gathers its totals for the summary.
-  await writeCsv(files.variance, QUANTITY_COLUMNS, result.quantityCsvRows());
   const cap = options.maxDetailRows ?? DEFAULT_MAX_DETAIL_ROWS;
-  // The valuation leg is computed as it streams: its lines that are not a match are
-  // kept (up to the sheet's cap) for the workbook, instead of a second walk. Most
-  // matches come as text already (rendered by SQLite); the sheet's matches come from
-  // a walk that stops at the cap.
-  const valuationExceptions: ValuationLine[] = [];
-  await writeCsv(files.valuation, VALUATION_COLUMNS, tap(result.valuationCsvRows(), (line) => {
-    if (typeof line !== 'string' && line.status !== 'match' && valuationExceptions.length < cap) valuationExceptions.push(line);
-  }));
-  await writeCsv(files.sync, SYNC_COLUMNS, result.systems);
-  const summary = result.summary();
-  writeFileAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
-  const decimals = unitDecimals(db, options.config);
-  await writeReconcileWorkbook(files.workbook, {
-    summary,
-    quantity: detailSelection(result.counts.quantity, cap, result.quantityLines.bind(result)),
-    valuation: detailSelection(summary.valuation.lines, cap, (select) => (select === 'exceptions' ? valuationExceptions : result.valuationLines(select))),
-    systems: result.systems,
-    currency: currencyOf(db),
-    quantityDecimals: (line) => decimals.get(line.sku) ?? 3,
-    maxDetailRows: cap,
-  });
-  return { summary: summary, files, cleansedFirst, failed: failingMeasures(summary, thresholds) };
+  // The value leg runs beside the quantity leg on a second thread where it can: it
+  // reads only what is committed, and a cleanse in this run is not (valuation-thread.ts).
+  const thread = options.secondThread && !cleansedFirst && !options.cleansed ? ValuationThread.start(db, { tolerances, file: files.valuation, cap }) : null;
+  try {
+    const result = openReconciliation(db, { tolerances, valuation: thread ? 'elsewhere' : 'here' });
+    options.onProgress?.('writing reports', result.counts.quantity);
+    // The CSV files hold every line, streamed in order. The value leg's full walk (for
+    // valuation.csv) also gathers its figures for the summary and keeps its lines that
+    // are not a match, up to the sheet's cap, for the workbook.
+    await writeCsv(files.variance, QUANTITY_COLUMNS, result.quantityCsvRows());
+    await writeCsv(files.sync, SYNC_COLUMNS, result.systems);
+    // What the workbook needs of this connection, asked while the value leg may still run.
+    const decimals = unitDecimals(db, options.config);
+    const currency = currencyOf(db);
+    const valuation = thread ? await thread.report : await writeValuationCsv(result.valuation!, files.valuation, cap);
+    const summary = result.summary(valuation.figures);
+    writeFileAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
+    const valuationLines = (select: Selection): Lines<ValuationLine> =>
+      select === 'exceptions' ? valuation.exceptions : thread ? thread.lines(select) : result.valuation!.lines(select);
+    await writeReconcileWorkbook(files.workbook, {
+      summary,
+      quantity: detailSelection(result.counts.quantity, cap, result.quantityLines.bind(result)),
+      valuation: detailSelection(summary.valuation.lines, cap, valuationLines),
+      systems: result.systems,
+      currency,
+      quantityDecimals: (line) => decimals.get(line.sku) ?? 3,
+      maxDetailRows: cap,
+    });
+    return { summary, files, cleansedFirst, failed: failingMeasures(summary, thresholds), threads: thread ? 2 : 1 };
+  } finally {
+    await thread?.close();
+  }
 }
 
 /**
@@ -97,27 +110,18 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
  * the cap, each part in report order. A sheet that holds a million matches helps no
  * one, and Excel stops at 1,048,576 rows.
  */
-function detailSelection<L extends { status: string }>(total: number, cap: number, lines: (select: Selection) => Iterable<L>): DetailSelection<L> {
+function detailSelection<L extends { status: string }>(total: number, cap: number, lines: (select: Selection) => Lines<L>): DetailSelection<L> {
   if (total <= cap) return { lines: lines('all'), total };
-  function* pick(): Generator<L> {
+  async function* pick(): AsyncGenerator<L> {
     let shown = 0;
-    for (const line of lines('exceptions')) {
-      if (shown++ >= cap) return;
-      yield line;
-    }
-    for (const line of lines('matches')) {
-      if (shown++ >= cap) return;
-      yield line;
+    for (const select of ['exceptions', 'matches'] as const) {
+      for await (const line of lines(select)) {
+        if (shown++ >= cap) return;
+        yield line;
+      }
     }
   }
   return { lines: pick(), total, note: 'every line that is not a match first, then matches in order' };
-}
-
-function* tap<T>(lines: Iterable<T>, see: (line: T) => void): Generator<T> {
-  for (const line of lines) {
-    see(line);
-    yield line;
-  }
 }
 
 /** Decimals of each item's base unit (its Odoo rounding), so the workbook shows quantities at their unit's precision. */
