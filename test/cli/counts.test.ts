@@ -43,6 +43,36 @@ async function cycle(version: number): Promise<{ plan: string; close: string; ou
   return { plan: plan.stdout, close: close.stdout, out };
 }
 
+/** count-kpi.xlsx read back: the KPIs of count-kpi.json, a line per count-variances.csv row, numbers as numbers. */
+async function expectKpiWorkbook(out: string): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(path.join(out, 'count-kpi.xlsx'));
+  expect(wb.worksheets.map((s) => s.name)).toEqual(['KPI', 'Counts', 'Unplanned']);
+  const kpi = JSON.parse(fs.readFileSync(path.join(out, 'count-kpi.json'), 'utf8')) as { overall: { planned: number; inventoryRecordAccuracy: string; netAdjustmentValue: string } };
+  const sheet = wb.getWorksheet('KPI')!;
+  expect(sheet.getRow(3).getCell(1).value).toBe('class');
+  expect(sheet.getRow(3).font?.bold).toBe(true);
+  const all = sheet.getRow(7);
+  expect(all.getCell(1).value).toBe('all');
+  expect(all.getCell(2).value).toBe(kpi.overall.planned);
+  expect(all.getCell(7).value).toBe(Number(kpi.overall.inventoryRecordAccuracy));
+  expect(all.getCell(7).numFmt).toBe('0.00%');
+  expect(all.getCell(16).value).toBe(Number(kpi.overall.netAdjustmentValue));
+  expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
+  const csv = parse(fs.readFileSync(path.join(out, 'count-variances.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const counts = wb.getWorksheet('Counts')!;
+  expect(counts.actualRowCount - 1).toBe(csv.length);
+  const header = (counts.getRow(1).values as unknown[]).slice(1) as string[];
+  csv.forEach((line, i) => {
+    const row = counts.getRow(i + 2);
+    for (const column of ['sku', 'location', 'counted_qty', 'value_impact']) {
+      const cell = row.getCell(header.indexOf(column) + 1).value;
+      if (column === 'counted_qty' || column === 'value_impact') expect(cell, `${i} ${column}`).toBe(line[column] === '' ? null : Number(line[column]));
+      else expect(cell, `${i} ${column}`).toBe(line[column]);
+    }
+  });
+}
+
 describe('invsync count on the demo data', () => {
   it('plans, ingests the bundled sheets round by round and closes to Odoo 17, 18 and 19 (golden)', async () => {
     for (const version of [17, 18, 19]) {
@@ -52,6 +82,7 @@ describe('invsync count on the demo data', () => {
         expectGolden('counts/close.txt', normalise(r.close, ws).replace(/count plan \d+/, 'count plan N'));
         expectGolden('counts/count-variances.csv', fs.readFileSync(path.join(r.out, 'count-variances.csv'), 'utf8'));
         expectGolden('counts/count-kpi.json', fs.readFileSync(path.join(r.out, 'count-kpi.json'), 'utf8').replace(/"plan": \d+/, '"plan": "N"'));
+        await expectKpiWorkbook(r.out);
       }
       expectGolden(`counts/stock.quant-count-odoo${version}.csv`, fs.readFileSync(path.join(r.out, `stock.quant-count-odoo${version}.csv`), 'utf8'));
     }

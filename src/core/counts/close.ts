@@ -25,7 +25,7 @@ import { openingStockReferences } from '../export/refs.js';
 import { DecimalSum, compareDecimals, fromMicro, mulDecimals, subDecimals } from '../model/decimal.js';
 import { classifyVariance, toleranceFor } from '../reconcile/tolerance.js';
 import { writeCsv } from '../reports/csv.js';
-import { stampWorkbook, workbookBytes, writeFileAtomic } from '../reports/files.js';
+import { waitForZip, writeFileAtomic, writeStreamedWorkbook } from '../reports/files.js';
 import type { Db } from '../staging/database.js';
 import { decimalsOf } from '../uom/index.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
@@ -252,9 +252,7 @@ export async function closeCounts(db: Db, options: CloseOptions): Promise<CloseR
   const varianceRows = accepted.map((a) => [a.root.sku, a.root.warehouse, a.root.location, a.root.lot, a.root.class, a.root.uom ?? '', a.countedOn, a.book, a.counted, a.variance, a.root.unit_cost ?? '', a.value ?? '', a.hit ? 'hit' : 'miss', String(a.counts), a.adjusted ? 'yes' : 'no']);
   await writeCsv(files.variances, VARIANCE_COLUMNS, varianceRows);
   writeFileAtomic(files.kpiJson, `${JSON.stringify(kpis, null, 2)}\n`);
-  // exceljs is loaded here, not at start-up: most commands never write a workbook.
-  const { Workbook } = (await import('exceljs')).default;
-  writeFileAtomic(files.kpiWorkbook, await workbookBytes(kpiWorkbook(new Workbook(), kpis, varianceRows, db, plan.id)));
+  await writeKpiWorkbook(files.kpiWorkbook, kpis, varianceRows, db, plan.id);
   db.prepare("UPDATE count_plans SET status = 'closed', closed_run_id = (SELECT max(id) FROM runs) WHERE id = ?").run(plan.id);
   return { kpis, files, adjustments: adjustments.length, rounded: odoo.rounded, notImported };
 }
@@ -327,57 +325,92 @@ function unitDecimals(db: Db, config: WorkspaceConfig, version: OdooVersion): Ma
   return out;
 }
 
-function kpiWorkbook(workbook: ExcelJS.Workbook, k: CountKpis, varianceRows: readonly string[][], db: Db, planId: number): ExcelJS.Workbook {
-  const wb = stampWorkbook(workbook);
-  const ws = wb.addWorksheet('KPI', { views: [{ state: 'frozen', ySplit: 3 }] });
-  ws.getCell('A1').value = `Cycle count plan ${k.plan}: ${k.period.from} .. ${k.period.to} (book as of ${k.asOf})`;
-  ws.getCell('A1').font = { bold: true, size: 13 };
-  const header = ['class', 'planned', 'counted', 'completion', 'accepted', 'hits', 'IRA', 'exact', 'exact-match rate', 'recounted', 'recount rate', 'waiting for recount', 'not counted', 'adjustments', 'gross adjustment value', 'net adjustment value'];
-  ws.getRow(3).values = header;
-  ws.getRow(3).font = { bold: true };
-  const row = (name: string, c: ClassKpi): (string | number)[] => [
-    name,
-    c.planned,
-    c.counted,
-    Number(c.completion),
-    c.accepted,
-    c.hits,
-    Number(c.inventoryRecordAccuracy),
-    c.exact,
-    Number(c.exactMatchRate),
-    c.recounted,
-    Number(c.recountRate),
-    c.pendingRecount,
-    c.notCounted,
-    c.adjustments,
-    Number(c.grossAdjustmentValue),
-    Number(c.netAdjustmentValue),
-  ];
-  let r = 4;
-  for (const c of CLASSES) ws.getRow(r++).values = row(c, k.byClass[c]);
-  ws.getRow(r).values = row('all', k.overall);
-  ws.getRow(r).font = { bold: true };
-  for (let i = 4; i <= r; i++) for (const col of [4, 7, 9, 11]) ws.getCell(i, col).numFmt = '0.00%';
-  for (let i = 4; i <= r; i++) for (const col of [15, 16]) ws.getCell(i, col).numFmt = '#,##0.00';
-  ws.getCell(r + 2, 1).value = `Unplanned counts kept: ${k.unplannedCounts}`;
-  ws.getCell(r + 3, 1).value = `Denominators: ${k.denominator}`;
-  ws.columns.forEach((c, i) => (c.width = i === 0 ? 10 : 14));
+/**
+ * count-kpi.xlsx, streamed: sheet KPI (per class and overall), Counts (a line per
+ * accepted count, as count-variances.csv) and Unplanned. An in-memory workbook holds
+ * about a kilobyte a cell: 50,000 counted lines took over a gigabyte.
+ */
+async function writeKpiWorkbook(file: string, k: CountKpis, varianceRows: readonly string[][], db: Db, planId: number): Promise<void> {
+  const bold = { bold: true };
+  await writeStreamedWorkbook(file, async (wb) => {
+    const ws = wb.addWorksheet('KPI', { views: [{ state: 'frozen', ySplit: 3 }] });
+    const header = ['class', 'planned', 'counted', 'completion', 'accepted', 'hits', 'IRA', 'exact', 'exact-match rate', 'recounted', 'recount rate', 'waiting for recount', 'not counted', 'adjustments', 'gross adjustment value', 'net adjustment value'];
+    ws.columns = header.map((_, i) => ({ width: i === 0 ? 10 : 14 }));
+    const title = ws.getRow(1);
+    title.getCell(1).value = `Cycle count plan ${k.plan}: ${k.period.from} .. ${k.period.to} (book as of ${k.asOf})`;
+    title.getCell(1).font = { bold: true, size: 13 };
+    title.commit();
+    const headerRow = ws.getRow(3);
+    headerRow.values = header;
+    headerRow.font = bold;
+    headerRow.commit();
+    const kpiRow = (n: number, name: string, c: ClassKpi, font?: Partial<ExcelJS.Font>): void => {
+      const row = ws.getRow(n);
+      row.values = [
+        name,
+        c.planned,
+        c.counted,
+        Number(c.completion),
+        c.accepted,
+        c.hits,
+        Number(c.inventoryRecordAccuracy),
+        c.exact,
+        Number(c.exactMatchRate),
+        c.recounted,
+        Number(c.recountRate),
+        c.pendingRecount,
+        c.notCounted,
+        c.adjustments,
+        Number(c.grossAdjustmentValue),
+        Number(c.netAdjustmentValue),
+      ];
+      if (font) row.font = font;
+      for (const col of [4, 7, 9, 11]) row.getCell(col).numFmt = '0.00%';
+      for (const col of [15, 16]) row.getCell(col).numFmt = '#,##0.00';
+      row.commit();
+    };
+    let r = 4;
+    for (const c of CLASSES) kpiRow(r++, c, k.byClass[c]);
+    kpiRow(r, 'all', k.overall, bold);
+    const note = (n: number, text: string): void => {
+      const row = ws.getRow(n);
+      row.getCell(1).value = text;
+      row.commit();
+    };
+    note(r + 2, `Unplanned counts kept: ${k.unplannedCounts}`);
+    note(r + 3, `Denominators: ${k.denominator}`);
+    ws.commit();
 
-  const lines = wb.addWorksheet('Counts', { views: [{ state: 'frozen', ySplit: 1 }] });
-  lines.getRow(1).values = [...VARIANCE_COLUMNS];
-  lines.getRow(1).font = { bold: true };
-  const numeric = new Set(['book_qty', 'counted_qty', 'qty_variance', 'unit_cost', 'value_impact', 'counts']);
-  varianceRows.forEach((v, i) => {
-    lines.getRow(i + 2).values = v.map((cell, c) => (numeric.has(VARIANCE_COLUMNS[c]!) && cell !== '' ? Number(cell) : cell));
+    const lines = wb.addWorksheet('Counts', { views: [{ state: 'frozen', ySplit: 1 }] });
+    const linesHeader = lines.getRow(1);
+    linesHeader.values = [...VARIANCE_COLUMNS];
+    linesHeader.font = bold;
+    linesHeader.commit();
+    const numeric = VARIANCE_COLUMNS.map((c) => ['book_qty', 'counted_qty', 'qty_variance', 'unit_cost', 'value_impact', 'counts'].includes(c));
+    let n = 2;
+    for (const v of varianceRows) {
+      const row = lines.getRow(n++);
+      row.values = v.map((cell, c) => (numeric[c] && cell !== '' ? Number(cell) : cell));
+      row.commit();
+      if (n % 256 === 0) await waitForZip(lines);
+    }
+    lines.commit();
+
+    const unplanned = wb.addWorksheet('Unplanned', { views: [{ state: 'frozen', ySplit: 1 }] });
+    const unplannedHeader = unplanned.getRow(1);
+    unplannedHeader.values = ['sku as written', 'sku', 'location', 'lot', 'qty', 'uom', 'reason', 'file', 'sheet', 'row'];
+    unplannedHeader.font = bold;
+    unplannedHeader.commit();
+    const rows = db
+      .prepare("SELECT spelling, sku, location, lot, qty, uom, reason, file, sheet, row_no FROM count_results WHERE plan_id = ? AND status = 'unplanned' ORDER BY file, sheet, row_no")
+      .iterate(planId) as IterableIterator<Record<string, string | number | null>>;
+    n = 2;
+    for (const u of rows) {
+      const row = unplanned.getRow(n++);
+      row.values = [u.spelling, u.sku, u.location, u.lot, u.qty === null ? null : Number(u.qty), u.uom, u.reason, path.basename(String(u.file)), u.sheet, u.row_no];
+      row.commit();
+      if (n % 256 === 0) await waitForZip(unplanned);
+    }
+    unplanned.commit();
   });
-  const unplanned = wb.addWorksheet('Unplanned', { views: [{ state: 'frozen', ySplit: 1 }] });
-  unplanned.getRow(1).values = ['sku as written', 'sku', 'location', 'lot', 'qty', 'uom', 'reason', 'file', 'sheet', 'row'];
-  unplanned.getRow(1).font = { bold: true };
-  const rows = db
-    .prepare("SELECT spelling, sku, location, lot, qty, uom, reason, file, sheet, row_no FROM count_results WHERE plan_id = ? AND status = 'unplanned' ORDER BY file, sheet, row_no")
-    .all(planId) as Record<string, string | number | null>[];
-  rows.forEach((u, i) => {
-    unplanned.getRow(i + 2).values = [u.spelling, u.sku, u.location, u.lot, u.qty === null ? null : Number(u.qty), u.uom, u.reason, path.basename(String(u.file)), u.sheet, u.row_no];
-  });
-  return wb;
 }

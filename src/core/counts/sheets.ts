@@ -10,14 +10,11 @@
  * Counted range, print titles and page setup included), so memory grows neither with
  * the lines of a day nor with the number of days.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type ExcelJS from 'exceljs';
 import { UsageError, WorkspaceError } from '../errors.js';
 import type { Db } from '../staging/database.js';
-import { tempNameFor } from '../reports/csv.js';
-import { stampWorkbook, WORKBOOK_DATE } from '../reports/files.js';
-import { stampZipEntries } from '../reports/reconcile-workbook.js';
+import { waitForZip, writeStreamedWorkbook } from '../reports/files.js';
 import { compareNatural, compareText } from './calendar.js';
 import { currentPlan } from './state.js';
 import { isIsoDate } from './settings.js';
@@ -128,13 +125,7 @@ const ROUND_NAMES = ['', 'first count', 'recount', 'third count'];
  */
 export async function writeCountWorkbook(file: string, group: SheetGroup, fill?: (line: SheetLine) => { counted: number | null; counter: string | null }): Promise<void> {
   const { warehouse, date, round, lines } = group;
-  const temp = tempNameFor(file);
-  try {
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    // Loaded here, not at start-up: most commands never write a workbook.
-    const { stream } = (await import('exceljs')).default;
-    const wb = new stream.xlsx.WorkbookWriter({ filename: temp, useStyles: true, useSharedStrings: false });
-    stampWorkbook(wb);
+  await writeStreamedWorkbook(file, async (wb) => {
     const ws = wb.addWorksheet(SHEET_NAME, {
       pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}`, margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 } },
       headerFooter: { oddFooter: `&L${warehouse} ${date} (${ROUND_NAMES[round] ?? `count ${round}`})&RPage &P of &N` },
@@ -168,6 +159,7 @@ export async function writeCountWorkbook(file: string, group: SheetGroup, fill?:
       for (const col of [1, 2, 5, 6]) row.getCell(col).numFmt = '@';
       row.getCell(8).border = { top: { style: 'hair' }, bottom: { style: 'hair' }, left: { style: 'thin' }, right: { style: 'thin' } };
       row.commit();
+      if ((r - HEADER_ROW) % 256 === 0) await waitForZip(ws);
     }
     // Counted takes numbers of at least 0, on the listed lines and ten more for stock found that is not listed.
     // exceljs's types omit the worksheet's dataValidations (a range validation is one entry, not one per cell).
@@ -182,12 +174,5 @@ export async function writeCountWorkbook(file: string, group: SheetGroup, fill?:
       error: 'A quantity of at least 0, in the unit shown.',
     });
     ws.commit();
-    await wb.commit();
-    await stampZipEntries(temp, WORKBOOK_DATE);
-    await fs.promises.rename(temp, file);
-  } catch (err) {
-    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
-    if (err instanceof WorkspaceError) throw err;
-    throw new WorkspaceError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check that the folder exists and is writable');
-  }
+  });
 }

@@ -35,13 +35,9 @@
  * entries' DOS timestamps are rewritten in place (a million-line workbook is not read
  * back into memory). The workbook goes to a temporary name and is renamed onto `file`.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type ExcelJS from 'exceljs';
-import { WorkspaceError } from '../errors.js';
 import { CAUSES, QUANTITY_COLUMNS, STATUSES, SYNC_COLUMNS, VALUATION_COLUMNS, type QuantityLine, type ReconcileSummary, type SyncLine, type ValuationLine } from '../reconcile/types.js';
-import { tempNameFor } from './csv.js';
-import { stampWorkbook, WORKBOOK_DATE } from './files.js';
+import { waitForZip, writeStreamedWorkbook } from './files.js';
 
 export type Lines<T> = Iterable<T> | AsyncIterable<T>;
 export type DetailLine = QuantityLine | ValuationLine | SyncLine;
@@ -95,9 +91,7 @@ const MAX_CELL_CHARS = 32_767;
 const SAMPLE_LINES = 2_000;
 const MAX_WIDTH = 60;
 const MIN_WIDTH = 6;
-/** Bytes exceljs may hold for the zip before the writer waits, and down to which it waits. */
-const ZIP_BACKLOG_HIGH = 8 * 1024 * 1024;
-const ZIP_BACKLOG_LOW = 2 * 1024 * 1024;
+/** Rows between two looks at the zip's backlog (waitForZip). */
 const BACKLOG_CHECK_EVERY = 256;
 
 // ---------------------------------------------------------------------------------
@@ -317,50 +311,6 @@ function isSelection<T>(input: Lines<T> | DetailSelection<T>): input is DetailSe
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as Promise<T> | undefined)?.then === 'function';
-}
-
-interface BufferingStream {
-  writableLength?: number;
-  readableLength?: number;
-  _writableState?: { length?: number };
-  _readableState?: { length?: number };
-}
-
-/**
- * The bytes buffered between a sheet and the deflate (exceljs 4 and archiver 5
- * internals: the sheet's StreamBuf holds 64 KB buffers and writes them, without
- * waiting, into the PassThrough that archiver wraps it in). undefined when not found.
- */
-function zipBacklog(ws: ExcelJS.Worksheet): number | undefined {
-  const stream = (ws as unknown as { stream?: { buffers?: { length: number }[]; pipes?: BufferingStream[] } }).stream;
-  if (!stream || !Array.isArray(stream.buffers) || !Array.isArray(stream.pipes)) return undefined;
-  let bytes = 0;
-  for (const b of stream.buffers) bytes += b.length;
-  for (const p of stream.pipes) {
-    const writable = p.writableLength ?? p._writableState?.length;
-    const readable = p.readableLength ?? p._readableState?.length;
-    if (writable === undefined || readable === undefined) return undefined;
-    bytes += writable + readable;
-  }
-  return bytes;
-}
-
-/**
- * exceljs's sheet stream accepts whatever is written (it never reports full), and
- * the deflate behind it runs on the thread pool: without a pause the rows of a whole
- * sheet pile up in memory. Waits until the zip has caught up.
- */
-async function waitForZip(ws: ExcelJS.Worksheet): Promise<void> {
-  let backlog = zipBacklog(ws);
-  if (backlog === undefined) {
-    await new Promise<void>((resolve) => setImmediate(resolve)); // unknown internals: at least let the zip run
-    return;
-  }
-  if (backlog < ZIP_BACKLOG_HIGH) return;
-  while (backlog !== undefined && backlog > ZIP_BACKLOG_LOW) {
-    await new Promise<void>((resolve) => setTimeout(resolve, 1));
-    backlog = zipBacklog(ws);
-  }
 }
 
 function headerRange(columns: number, row: number): string {
@@ -591,35 +541,11 @@ function sumCounts(counts: Record<string, number>): number {
   return n;
 }
 
-function ioError(file: string, err: unknown): WorkspaceError {
-  if (err instanceof WorkspaceError) return err;
-  return new WorkspaceError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check that the folder exists and is writable');
-}
-
-async function openTemp(file: string, temp: string): Promise<fs.WriteStream> {
-  try {
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    const stream = fs.createWriteStream(temp, { highWaterMark: 1024 * 1024 });
-    await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => {
-        stream.off('error', reject);
-        resolve();
-      });
-      stream.once('error', reject);
-    });
-    return stream;
-  } catch (err) {
-    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
-    throw ioError(file, err);
-  }
-}
-
 /**
  * Writes the reconciliation workbook to `file` (whole or not at all). Summary first,
  * then the detail sheets, each streamed from its lines.
  */
 export async function writeReconcileWorkbook(file: string, input: ReconcileWorkbookInput): Promise<ReconcileWorkbookResult> {
-  const ExcelJS = (await import('exceljs')).default;
   const cap = Math.max(0, Math.min(EXCEL_MAX_LINES, Math.floor(input.maxDetailRows ?? DEFAULT_MAX_DETAIL_ROWS)));
   const styles = new Styles(input.currency);
   const ctx: Context = { styles, quantityDecimals: input.quantityDecimals };
@@ -631,98 +557,15 @@ export async function writeReconcileWorkbook(file: string, input: ReconcileWorkb
   };
   const planned = Object.fromEntries(Object.entries(expected).map(([sheet, lines]) => [sheet, { lines, shown: Math.min(lines, cap) }])) as Record<DetailSheet, { lines: number; shown: number }>;
 
-  const temp = tempNameFor(file);
-  const out = await openTemp(file, temp);
-  let streamError: Error | null = null;
-  out.on('error', (err) => (streamError ??= err));
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  stampWorkbook(wb);
-  const zip = (wb as unknown as { zip?: { abort?: () => void; on?: (event: string, f: (err: Error) => void) => void } }).zip;
-  zip?.on?.('error', (err) => (streamError ??= err));
-  try {
+  return writeStreamedWorkbook(file, async (wb) => {
     // Sheets are added (and their zip entries opened) one after the other: the zip
     // takes entries in order, so a sheet opened early would hold the later ones back.
     writeSummarySheet(wb, summaryRows(input, styles, planned));
     const q = await writeDetailSheet(wb, QUANTITY_SHEET, input.quantity, expected.Quantity, cap, ctx);
     const v = await writeDetailSheet(wb, VALUATION_SHEET, input.valuation, expected.Valuation, cap, ctx);
     const s = await writeDetailSheet(wb, SYSTEMS_SHEET, input.systems, expected.Systems, cap, ctx);
-    await wb.commit();
-    // commit() resolves on the file stream's 'finish'; the file is closed just after.
-    await new Promise<void>((resolve, reject) => {
-      const settle = (): void => (streamError ? reject(streamError) : resolve());
-      if (out.closed) settle();
-      else out.once('close', settle);
-    });
-    try {
-      await stampZipEntries(temp, WORKBOOK_DATE);
-      await fs.promises.rename(temp, file);
-    } catch (err) {
-      throw ioError(file, err);
-    }
     const rows = { Quantity: q.rows, Valuation: v.rows, Systems: s.rows };
     const lines = { Quantity: q.lines, Valuation: v.lines, Systems: s.lines };
     return { rows, lines, capped: q.lines > q.rows || v.lines > v.rows || s.lines > s.rows };
-  } catch (err) {
-    const ioFailure = streamError; // before the clean-up below adds its own
-    zip?.abort?.();
-    out.destroy();
-    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
-    throw ioFailure ? ioError(file, ioFailure) : err;
-  }
-}
-
-// ---------------------------------------------------------------------------------
-// Zip timestamps, in place (the same rewrite as files.ts's fixZipTimestamps, without
-// reading the whole file).
-
-function dosTime(d: Date): number {
-  return (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | Math.floor(d.getUTCSeconds() / 2);
-}
-
-function dosDate(d: Date): number {
-  return ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate();
-}
-
-/** Sets the DOS time and date of every entry of the zip `file` (local headers and central directory) to `date`. */
-export async function stampZipEntries(file: string, date: Date): Promise<void> {
-  const fh = await fs.promises.open(file, 'r+');
-  try {
-    const { size } = await fh.stat();
-    const tailLength = Math.min(size, 22 + 0xffff);
-    const tail = Buffer.alloc(tailLength);
-    await fh.read(tail, 0, tailLength, size - tailLength);
-    let eocd = -1;
-    for (let i = tailLength - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === 0x06054b50) {
-        eocd = i;
-        break;
-      }
-    }
-    if (eocd < 0) throw new Error(`${file} is not a zip: no end of central directory record`);
-    const entries = tail.readUInt16LE(eocd + 10);
-    const cdSize = tail.readUInt32LE(eocd + 12);
-    const cdOffset = tail.readUInt32LE(eocd + 16);
-    if (entries === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw new Error(`${file} is a zip64 archive; its timestamps are not rewritten`);
-    const cd = Buffer.alloc(cdSize);
-    await fh.read(cd, 0, cdSize, cdOffset);
-    const time = dosTime(date);
-    const day = dosDate(date);
-    const stamp = Buffer.alloc(4);
-    stamp.writeUInt16LE(time, 0);
-    stamp.writeUInt16LE(day, 2);
-    const signature = Buffer.alloc(4);
-    let p = 0;
-    for (let n = 0; n < entries; n++) {
-      if (cd.readUInt32LE(p) !== 0x02014b50) throw new Error(`zip central directory record ${n} is malformed`);
-      stamp.copy(cd, p + 12);
-      const local = cd.readUInt32LE(p + 42);
-      await fh.read(signature, 0, 4, local);
-      if (signature.readUInt32LE(0) !== 0x04034b50) throw new Error(`zip local header ${n} is malformed`);
-      await fh.write(stamp, 0, 4, local + 10);
-      p += 46 + cd.readUInt16LE(p + 28) + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
-    }
-    await fh.write(cd, 0, cdSize, cdOffset);
-  } finally {
-    await fh.close();
-  }
+  });
 }
