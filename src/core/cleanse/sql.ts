@@ -19,9 +19,19 @@ export const MAPPED_SQL = sqlList(MAPPED_STATUSES);
 /** A location as a key in SQL: case, spaces, tabs and back slashes do not matter ("wh-n / a-01-03" is "WH-N/A-01-03"). */
 export const LOC_KEY = (column: string): string => `upper(replace(replace(replace(trim(${column}), ' ', ''), char(9), ''), '\\', '/'))`;
 
-/** The same key in JavaScript (for non-ASCII letters toUpperCase folds more than SQLite's upper()). */
+/**
+ * The same key in JavaScript, character for character: SQLite's upper() folds ASCII
+ * letters only ("Süd" is "SüD"), and trim() strips spaces only (the replace strips
+ * every space and tab anyway). A count of "Lager-Süd/A1" must find the place the SQL
+ * keyed, so the twin folds no more than SQLite does.
+ */
 export function locationKey(location: string): string {
-  return location.trim().replace(/[ \t]/g, '').replace(/\\/g, '/').toUpperCase();
+  return upperAscii(location.replace(/[ \t]/g, '').replace(/\\/g, '/'));
+}
+
+/** SQLite's upper() in JavaScript: ASCII letters only, so that keys made on either side meet. */
+export function upperAscii(text: string): string {
+  return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
 }
 
 /**

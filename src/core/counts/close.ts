@@ -21,6 +21,7 @@ import path from 'node:path';
 import type ExcelJS from 'exceljs';
 import { WorkspaceError } from '../errors.js';
 import { catalogueFor } from '../cleanse/cleanse.js';
+import { upperAscii } from '../cleanse/sql.js';
 import { openingStockReferences } from '../export/refs.js';
 import { DecimalSum, compareDecimals, fromMicro, mulDecimals, subDecimals } from '../model/decimal.js';
 import { classifyVariance, toleranceFor } from '../reconcile/tolerance.js';
@@ -280,7 +281,7 @@ function referToOpeningStock(db: Db, options: CloseOptions, adjustments: readonl
       continue;
     }
     // A place kept per warehouse has the warehouse as its location key (book.ts).
-    const place = refs.location(warehouse, locKey === warehouse.toUpperCase() ? '' : locKey, location);
+    const place = refs.location(warehouse, locKey === upperAscii(warehouse) ? '' : locKey, location);
     if ('problem' in place) {
       leaveOut(place.problem);
       continue;

@@ -11,6 +11,12 @@ describe('cleansing rules in SQL', () => {
     expect(key.get('wh-n / a-01-03')).toBe('WH-N/A-01-03');
     expect(locationKey(' wh-n\\a 01\t03 ')).toBe('WH-N/A0103');
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...'aZ9 \t\\/-_.'.split('')) }), (text) => key.get(text) === locationKey(text)));
+    // Any text: letters beyond ASCII, line ends and no-break spaces at the ends are kept as SQLite keeps them.
+    expect(locationKey(' Lager-süd / a1 ')).toBe('LAGER-SüD/A1');
+    expect(key.get(' Lager-süd / a1 ')).toBe('LAGER-SüD/A1');
+    expect(locationKey('\u00a0wh-1/é\n')).toBe(key.get('\u00a0wh-1/é\n'));
+    fc.assert(fc.property(fc.string({ unit: fc.oneof(fc.constantFrom(...'aZ9 \t\\/-_.ßüÉ\u00a0\r\n'.split('')), fc.constantFrom('ǆ', 'ﬁ', 'İ', 'ı')) }), (text) => key.get(text) === locationKey(text)));
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (text) => key.get(text) === locationKey(text)));
   });
 
   it('lists the usable quantity statuses and the mapped cross-reference statuses', () => {
