@@ -10,7 +10,9 @@
  * book is kept per bin, counts replace the book bin by bin; when it is kept per
  * warehouse, a count of the warehouse replaces all of it. Quantities are the
  * cleansed ones (canonical SKU, the item's base unit, exact millionths), summed per
- * product × location × lot and rounded HALF-UP to the unit's precision.
+ * product × Odoo location × lot and rounded HALF-UP to the unit's precision: places of
+ * the book that resolve to one Odoo location are one quant there, and a count replaces
+ * the book of the Odoo location it counts.
  *
  * Left out, each with its reason in rejects.csv (and as a finding when the
  * `export.exclude` list does not name the rule): lines whose SKU or unit cleansing
