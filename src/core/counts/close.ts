@@ -247,7 +247,7 @@ export async function closeCounts(db: Db, options: CloseOptions): Promise<CloseR
   };
   const decimals = unitDecimals(db, options.config, options.odooVersion);
   const adjustments = accepted.filter((a) => a.adjusted);
-  const { rows: quantRows, notImported } = referToOpeningStock(db, options, adjustments);
+  const { rows: quantRows, notImported } = referToOpeningStock(db, options, plan.id, adjustments, latest);
   const odoo = odooQuantImport(quantRows, (sku) => decimals.get(sku) ?? 6);
   await writeCsv(files.odoo, odoo.columns, odoo.rows);
   const varianceRows = accepted.map((a) => [a.root.sku, a.root.warehouse, a.root.location, a.root.lot, a.root.class, a.root.uom ?? '', a.countedOn, a.book, a.counted, a.variance, a.root.unit_cost ?? '', a.value ?? '', a.hit ? 'hit' : 'miss', String(a.counts), a.adjusted ? 'yes' : 'no']);
@@ -265,13 +265,24 @@ export async function closeCounts(db: Db, options: CloseOptions): Promise<CloseR
  * exported, its lot belongs to a product Odoo keeps without lots (the quant holds the
  * stock of every lot, which one lot's count does not give), or its lot has no opening
  * stock (a count of 0 of such a lot has nothing to adjust; more needs the lot first).
+ *
+ * One row per quant: places of the book that resolve to one Odoo location ("VAN-05"
+ * and "VAN-05/Stock") hold one quant there, which the export wrote as their sum, and a
+ * second row for it would make a second quant. Its counted quantity is the sum over
+ * those places of the latest accepted count, or the plan's book snapshot where a place
+ * was not counted (its stock is in the quant all the same); its date is that of the
+ * latest adjusting count.
  */
-function referToOpeningStock(db: Db, options: CloseOptions, adjustments: readonly AcceptedLine[]): { rows: QuantCountRow[]; notImported: NotImported[] } {
+function referToOpeningStock(db: Db, options: CloseOptions, planId: number, adjustments: readonly AcceptedLine[], latest: ReadonlyMap<string, AcceptedLine>): { rows: QuantCountRow[]; notImported: NotImported[] } {
   const rows: QuantCountRow[] = [];
   const notImported: NotImported[] = [];
   // The export's plan reads every staged line: not worth it for nothing to write.
   if (adjustments.length === 0) return { rows, notImported };
   const refs = openingStockReferences(db, { odooVersion: options.odooVersion, config: options.config });
+  // A place kept per warehouse has the warehouse as its location key (book.ts).
+  // A place kept per warehouse has the warehouse as its location key (book.ts, SQL's upper()).
+  const locationOf = (warehouse: string, locKey: string, location: string): ReturnType<typeof refs.location> => refs.location(warehouse, locKey === upperAscii(warehouse) ? '' : locKey, location);
+  const quants = new Map<string, QuantCountRow & { lot: string }>();
   for (const a of adjustments) {
     const { sku, warehouse, location, loc_key: locKey, lot } = a.root;
     const leaveOut = (reason: string): void => void notImported.push({ sku, warehouse, location, lot, counted: a.counted, reason });
@@ -280,8 +291,7 @@ function referToOpeningStock(db: Db, options: CloseOptions, adjustments: readonl
       leaveOut('the product is not in the opening-stock export');
       continue;
     }
-    // A place kept per warehouse has the warehouse as its location key (book.ts).
-    const place = refs.location(warehouse, locKey === upperAscii(warehouse) ? '' : locKey, location);
+    const place = locationOf(warehouse, locKey, location);
     if ('problem' in place) {
       leaveOut(place.problem);
       continue;
@@ -299,7 +309,19 @@ function referToOpeningStock(db: Db, options: CloseOptions, adjustments: readonl
       }
       lotRef = l.ref;
     }
-    rows.push({ locationRef: place.ref, sku, productRef, lotRef, counted: a.counted, countedOn: a.countedOn });
+    const key = `${place.ref}\u0000${productRef}\u0000${lotRef}`;
+    const quant = quants.get(key);
+    if (quant === undefined || a.countedOn > quant.countedOn) quants.set(key, { locationRef: place.ref, sku, productRef, lotRef, lot, counted: a.counted, countedOn: a.countedOn });
+  }
+  const placesOf = db.prepare('SELECT warehouse, location, loc_key, book_micro FROM count_places WHERE plan_id = ? AND sku = ? AND lot = ? ORDER BY id').safeIntegers(true);
+  for (const quant of quants.values()) {
+    const sum = new DecimalSum();
+    for (const p of placesOf.all(planId, quant.sku, quant.lot) as { warehouse: string; location: string; loc_key: string; book_micro: bigint }[]) {
+      const resolved = locationOf(p.warehouse, p.loc_key, p.location);
+      if (!('ref' in resolved) || resolved.ref !== quant.locationRef) continue;
+      sum.add(latest.get(`${quant.sku}\u0000${p.loc_key}\u0000${quant.lot}`)?.counted ?? fromMicro(p.book_micro));
+    }
+    rows.push({ locationRef: quant.locationRef, sku: quant.sku, productRef: quant.productRef, lotRef: quant.lotRef, counted: sum.toString(), countedOn: quant.countedOn });
   }
   return { rows, notImported };
 }

@@ -359,7 +359,7 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
   const roundingRows = function* (): Generator<CsvValue[]> {
     if (quants.roundedLines === 0) return;
     // Lines written have a product number, which orders as its SKU.
-    for (const r of db.prepare('SELECT o.product_n, l.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NULL AND o.micro IS NOT NULL ORDER BY o.product_n, l.warehouse, l.location, o.lot').iterate() as IterableIterator<{ product_n: number; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
+    for (const r of db.prepare('SELECT o.product_n, l.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xquant l ON l.quant_id = o.loc_id WHERE o.rule IS NULL AND o.micro IS NOT NULL ORDER BY o.product_n, l.warehouse, l.location, o.lot').iterate() as IterableIterator<{ product_n: number; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
       yield [plan.products[r.product_n]!.sku, r.warehouse, r.location, r.lot, fromMicro(r.micro), fromMicro(r.rounded), fromMicro(r.rounded - r.micro)];
     }
   };
@@ -486,7 +486,7 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string): QuantTotals {
   let totals = { lines: 0, micro: new ExactSum() };
   let cellBase = 0;
   try {
-    const placeRows = db.prepare('SELECT loc_id, ref, warehouse FROM xloc ORDER BY loc_id').raw(true).all() as [number, string | null, string][];
+    const placeRows = db.prepare('SELECT quant_id, ref, warehouse FROM xquant ORDER BY quant_id').raw(true).all() as [number, string | null, string][];
     const placeFields = fieldTable(placeRows.map(([, ref]) => csvField(ref)));
     const placeIndex = new Map(placeRows.map(([id], i) => [id, i]));
     let place = 0;
@@ -568,7 +568,7 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string): QuantTotals {
       }
     } else {
       const sumOf = (w: string): ExactSum => values.get(w) ?? values.set(w, new ExactSum()).get(w)!;
-      const warehouseOf = new Map((db.prepare('SELECT loc_id, warehouse FROM xloc').raw(true).all() as [number, string][]).map(([id, w]) => [id, sumOf(w)]));
+      const warehouseOf = new Map((db.prepare('SELECT quant_id, warehouse FROM xquant').raw(true).all() as [number, string][]).map(([id, w]) => [id, sumOf(w)]));
       const lines = db.prepare('SELECT loc_id, product_n, rounded FROM op WHERE rowid > ? AND rowid <= ? AND rule IS NULL').raw(true);
       const last = (db.prepare('SELECT max(rowid) FROM op').pluck().get() as number | null) ?? 0;
       for (let from = 0; from < last; from += ROWS_AT_ONCE) for (const [locId, n, rounded] of lines.all(from, from + ROWS_AT_ONCE) as [number, number, number][]) add(warehouseOf.get(locId)!, rounded, costUnits[n]!);

@@ -10,7 +10,9 @@
  * book is kept per bin, counts replace the book bin by bin; when it is kept per
  * warehouse, a count of the warehouse replaces all of it. Quantities are the
  * cleansed ones (canonical SKU, the item's base unit, exact millionths), summed per
- * product × location × lot and rounded HALF-UP to the unit's precision.
+ * product × Odoo location × lot and rounded HALF-UP to the unit's precision: places of
+ * the book that resolve to one Odoo location are one quant there, and a count replaces
+ * the book of the Odoo location it counts.
  *
  * Left out, each with its reason in rejects.csv (and as a finding when the
  * `export.exclude` list does not name the rule): lines whose SKU or unit cleansing
@@ -252,9 +254,36 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
   const refs = [...new Set(places.map((p) => ('ref' in p.resolved ? p.resolved.ref : '')))].sort(cmp);
   const rank = new Map(refs.map((ref, i) => [ref, i]));
   const inFileOrder = places.map((p, i) => ({ p, i, ord: rank.get('ref' in p.resolved ? p.resolved.ref : '') ?? 0 })).sort((a, b) => a.ord - b.ord || a.i - b.i);
-  db.exec('DROP TABLE IF EXISTS temp.xloc; CREATE TEMP TABLE xloc (warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, loc_id INTEGER NOT NULL UNIQUE, location TEXT NOT NULL, ref TEXT, problem TEXT, PRIMARY KEY (warehouse, loc_key)) WITHOUT ROWID;');
-  const insertLoc = db.prepare('INSERT INTO xloc (warehouse, loc_key, loc_id, location, ref, problem) VALUES (?, ?, ?, ?, ?, ?)');
-  inFileOrder.forEach(({ p }, locId) => insertLoc.run(p.warehouse, p.loc_key, locId, p.location, 'ref' in p.resolved ? p.resolved.ref : null, 'problem' in p.resolved ? p.resolved.problem : null));
+  // Places that resolve to one Odoo location hold one quant there (Odoo keys a quant by
+  // product × location × lot, and two rows of one import make two quants): they share a
+  // quant_id, the loc_id of the first of them, and their lines are summed as one. Decided
+  // per place, so the lines pay nothing for it. xquant is the quant's location as the
+  // reports name it: the places' locations joined by " + " where several share it.
+  db.exec(`DROP TABLE IF EXISTS temp.xloc; CREATE TEMP TABLE xloc (warehouse TEXT NOT NULL, loc_key TEXT NOT NULL, loc_id INTEGER NOT NULL UNIQUE, quant_id INTEGER NOT NULL, location TEXT NOT NULL, ref TEXT, problem TEXT, PRIMARY KEY (warehouse, loc_key)) WITHOUT ROWID;
+DROP TABLE IF EXISTS temp.xquant; CREATE TEMP TABLE xquant (quant_id INTEGER PRIMARY KEY, warehouse TEXT NOT NULL, location TEXT NOT NULL, ref TEXT, problem TEXT);`);
+  const insertLoc = db.prepare('INSERT INTO xloc (warehouse, loc_key, loc_id, quant_id, location, ref, problem) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertQuant = db.prepare('INSERT INTO xquant (quant_id, warehouse, location, ref, problem) VALUES (?, ?, ?, ?, ?)');
+  const quantOfRef = new Map<string, { id: number; warehouse: string; locations: string[]; ref: string }>();
+  inFileOrder.forEach(({ p }, locId) => {
+    const ref = 'ref' in p.resolved ? p.resolved.ref : null;
+    let quantId = locId;
+    if (ref === null) insertQuant.run(locId, p.warehouse, p.location, null, 'problem' in p.resolved ? p.resolved.problem : null);
+    else {
+      const shared = quantOfRef.get(ref);
+      if (shared) {
+        quantId = shared.id;
+        if (!shared.locations.includes(p.location || p.warehouse)) shared.locations.push(p.location || p.warehouse);
+      } else quantOfRef.set(ref, { id: locId, warehouse: p.warehouse, locations: [p.location || p.warehouse], ref });
+    }
+    insertLoc.run(p.warehouse, p.loc_key, locId, quantId, p.location, ref, 'problem' in p.resolved ? p.resolved.problem : null);
+  });
+  for (const q of quantOfRef.values()) insertQuant.run(q.id, q.warehouse, q.locations.length === 1 ? q.locations[0]! : q.locations.join(' + '), q.ref, null);
+
+  // A count replaces the book of the Odoo location it counts, whichever way the book names
+  // it ("VAN-05" against "VAN-05/Stock"): else both would be summed into its quant.
+  if (opening.anyCounted) {
+    db.exec(`INSERT OR IGNORE INTO xcounted SELECT l.warehouse, l.loc_key FROM xloc l WHERE l.ref IS NOT NULL AND l.quant_id IN (SELECT p.quant_id FROM xcounted c JOIN xloc p ON p.warehouse = c.warehouse AND p.loc_key = c.loc_key)`);
+  }
 
   // Keyed location first: a line's look-up then mostly decides on the first column (a
   // tenth less time per million lines than side first, whose values all lines share).
@@ -262,9 +291,9 @@ export function buildPlan(db: Db, options: { odooVersion: OdooVersion; config: W
   // and whether they are book lines superseded by counts.
   db.exec(`
 DROP TABLE IF EXISTS temp.xplace;
-CREATE TEMP TABLE xplace (side TEXT NOT NULL, wh_raw TEXT NOT NULL, loc_raw TEXT NOT NULL, loc_id INTEGER NOT NULL, unresolved INTEGER NOT NULL, sel INTEGER NOT NULL, superseded INTEGER NOT NULL, PRIMARY KEY (loc_raw, wh_raw, side)) WITHOUT ROWID;
+CREATE TEMP TABLE xplace (side TEXT NOT NULL, wh_raw TEXT NOT NULL, loc_raw TEXT NOT NULL, loc_id INTEGER NOT NULL, quant_id INTEGER NOT NULL, unresolved INTEGER NOT NULL, sel INTEGER NOT NULL, superseded INTEGER NOT NULL, PRIMARY KEY (loc_raw, wh_raw, side)) WITHOUT ROWID;
 INSERT INTO xplace
-SELECT x.side, x.wh_raw, x.loc_raw, l.loc_id, l.ref IS NULL, (${opening.condition}), x.side = w.book AND NOT (${opening.condition})
+SELECT x.side, x.wh_raw, x.loc_raw, l.loc_id, l.quant_id, l.ref IS NULL, (${opening.condition}), x.side = w.book AND NOT (${opening.condition})
 FROM xnamed x JOIN xwh w ON w.warehouse = x.warehouse JOIN xloc l ON l.warehouse = x.warehouse AND l.loc_key = x.loc_key;`);
   const sidesOf = (flag: 'sel' | 'superseded'): (typeof SIDES)[number][] => SIDES.filter(([side]) => db.prepare(`SELECT 1 FROM xplace WHERE side = ? AND ${flag} LIMIT 1`).get(side) !== undefined);
   // The sources with lines in the opening stock: the others need no statement.
@@ -300,7 +329,7 @@ FROM xnamed x JOIN xwh w ON w.warehouse = x.warehouse JOIN xloc l ON l.warehouse
     else findings.push({ file: QUANT_FILE, record, rule, message: r.reason });
   }
 
-  // One row per product × place × lot, in the order of the load files (place, product, lot), so
+  // One row per product × Odoo location (quant_id) × lot, in the order of the load files (location, product, lot), so
   // that the writer streams it by rowid without sorting again; rule says why a row is not
   // written (NULL: it is written). A zero balance is written (a count of 0 is a valid count)
   // unless export.exclude lists `zero`.
@@ -308,7 +337,7 @@ FROM xnamed x JOIN xwh w ON w.warehouse = x.warehouse JOIN xloc l ON l.warehouse
   const openingLines = selectedSides
     .map(
       (source) =>
-        `SELECT r.loc_id * 4294967296 + coalesce(s.n, 4294967295) AS place_product, r.loc_id, s.n, q.sku, CASE WHEN s.tracking IN ('lot', 'serial') THEN coalesce(trim(t.lot), '') ELSE '' END AS lot, q.qty_micro AS micro, '${source[0]}' AS side,
+        `SELECT r.quant_id * 4294967296 + coalesce(s.n, 4294967295) AS place_product, r.quant_id AS loc_id, s.n, q.sku, CASE WHEN s.tracking IN ('lot', 'serial') THEN coalesce(trim(t.lot), '') ELSE '' END AS lot, q.qty_micro AS micro, '${source[0]}' AS side,
            coalesce(trim(t.lot), '') <> '' AND coalesce(s.tracking, 'none') NOT IN ('lot', 'serial') AS lot_dropped, r.unresolved, s.tracking, s.step ${linesOf(source)} AND r.sel AND q.status IN ${USABLE_SQL}`,
     )
     .join('\nUNION ALL\n');
@@ -363,7 +392,7 @@ UPDATE op SET rule = 'serial_duplicate', sku = (SELECT s.sku FROM xsku s WHERE s
   };
   // op keeps the SKU only of lines without a product number: the others take their product's.
   for (const r of db
-    .prepare('SELECT o.product_n, o.sku, l.warehouse, l.location, o.lot, o.rounded, o.rule, o.source, l.problem FROM op o JOIN xloc l ON l.loc_id = o.loc_id WHERE o.rule IS NOT NULL ORDER BY o.sku, l.warehouse, l.location, o.lot')
+    .prepare('SELECT o.product_n, o.sku, l.warehouse, l.location, o.lot, o.rounded, o.rule, o.source, l.problem FROM op o JOIN xquant l ON l.quant_id = o.loc_id WHERE o.rule IS NOT NULL ORDER BY o.sku, l.warehouse, l.location, o.lot')
     .iterate() as IterableIterator<{ product_n: number | null; sku: string; warehouse: string; location: string; lot: string; rounded: number; rule: string; source: string; problem: string | null }>) {
     const qty = fromMicro(r.rounded);
     const record = `${r.sku} @ ${r.location || r.warehouse}${r.lot ? ` / ${r.lot}` : ''}`;
@@ -806,7 +835,7 @@ export function* exportedLots(db: Db, plan: Pick<ExportPlan, 'products'>): Gener
 }
 
 /** The working tables buildPlan leaves for the writer; drop them when done. */
-export const WORK_TABLES = ['xnamed', 'xplace', 'op', 'xloc', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku'] as const;
+export const WORK_TABLES = ['xnamed', 'xplace', 'op', 'xloc', 'xquant', 'xlocm', 'xwhn', 'xwh', 'xcounted', 'xsku'] as const;
 
 export function dropWorkTables(db: Db): void {
   for (const table of WORK_TABLES) db.exec(`DROP TABLE IF EXISTS temp.${table}`);

@@ -233,3 +233,48 @@ describe('count close against the opening-stock export', () => {
     expect(db.prepare("SELECT count(*) AS n FROM temp.sqlite_master WHERE name IN ('xl', 'op', 'xloc')").get()).toEqual({ n: 0 });
   });
 });
+
+describe('count close: one row per quant', () => {
+  // The book names the stock of W1 as the warehouse alone and as "W1/Stock": the export
+  // makes one quant of W1/Stock of both (its sum), so the close writes that quant once.
+  async function closed(counted: string, version: 17 | 18 | 19): Promise<string> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invsync-counts-quant-'));
+    const db = openDatabase(path.join(dir, 'invsync.db'), { create: true });
+    const config = parseWorkspaceConfig({}, path.join(dir, 'invsync.yaml'));
+    const write = (name: string, text: string): string => {
+      fs.writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+    const staged = {
+      items: 'sku,description,uom,unit_cost\nAX,Fast mover,EA,1\n',
+      locations: 'location,warehouse,usage\nW1,W1,view\nW1/Stock,W1,internal\nW1/B-1,W1,internal\n',
+      erp: 'sku,warehouse,location,qty\nAX,W1,,10\nAX,W1,W1/Stock,5\nAX,W1,W1/B-1,3\n',
+    };
+    await recordedRun(db, 'load', [], async (run) => {
+      for (const [kind, text] of Object.entries(staged)) await loadFiles(db, { files: [write(`${kind}.csv`, text)], kind }, run);
+    });
+    cleanseWorkspace(db, { config });
+    plan(db);
+    for (const name of ['first.csv', 'recount.csv']) await recordedRun(db, 'ingest', [], (run) => ingestCounts(db, { files: [write(name, counted)], config, settings: countSettings(undefined) }, run));
+    const r = await recordedRun(db, 'close', [], () => closeCounts(db, { outDir: path.join(dir, 'out'), odooVersion: version, config, settings: countSettings(undefined) }));
+    const text = fs.readFileSync(r.files.odoo, 'utf8').replace(/\d{4}-\d{2}-\d{2}/g, 'DATE');
+    db.close();
+    return text;
+  }
+
+  it.each([17, 18, 19] as const)('Odoo %i: both places adjusted, one row with the sum of their counts', async (version) => {
+    expect(await closed('sku,warehouse,location,qty\nAX,W1,W1,12\nAX,W1,W1/Stock,6\nAX,W1,W1/B-1,3\n', version)).toBe(
+      'location_id,product_id/id,lot_id/id,inventory_quantity,accounting_date\nW1/Stock,invsync_product_AX,,18,DATE\n',
+    );
+  });
+
+  it('one place adjusted, the other counted as booked: the quant is the sum of both counts, not the adjusted one alone', async () => {
+    expect(await closed('sku,warehouse,location,qty\nAX,W1,W1,12\nAX,W1,W1/Stock,5\nAX,W1,W1/B-1,4\n', 18)).toBe(
+      'location_id,product_id/id,lot_id/id,inventory_quantity,accounting_date\nW1/Stock,invsync_product_AX,,17,DATE\nW1/Stock/B-1,invsync_product_AX,,4,DATE\n',
+    );
+  });
+
+  it('one place adjusted, the other not counted: its book snapshot stays in the quant', async () => {
+    expect(await closed('sku,warehouse,location,qty\nAX,W1,W1,12\n', 18)).toBe('location_id,product_id/id,lot_id/id,inventory_quantity,accounting_date\nW1/Stock,invsync_product_AX,,17,DATE\n');
+  });
+});
