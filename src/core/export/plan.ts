@@ -19,7 +19,7 @@
  * could not use, negative balances, zero balances.
  */
 import { catalogueFor } from '../cleanse/cleanse.js';
-import { LOC_KEY, MAPPED_SQL, USABLE_SQL, lineWarehouse, locationKey } from '../cleanse/sql.js';
+import { LOC_KEY, MAPPED_SQL, USABLE_SQL, lineWarehouse, locationKey, upperAscii } from '../cleanse/sql.js';
 import { DecimalSum, canonicalDecimal, fromMicro } from '../model/decimal.js';
 import { collectGarbage } from '../memory.js';
 import type { Db } from '../staging/database.js';
@@ -499,7 +499,7 @@ CREATE TEMP TABLE xnamed (side TEXT NOT NULL, wh_raw TEXT NOT NULL, loc_raw TEXT
   const spelling = new Map((db.prepare('SELECT key, warehouse FROM xwhn').all() as { key: string; warehouse: string }[]).map((r) => [r.key, r.warehouse]));
   const rename = db.prepare('UPDATE xnamed SET warehouse = ? WHERE warehouse = ?');
   for (const warehouse of db.prepare('SELECT DISTINCT warehouse FROM xnamed').pluck().all() as string[]) {
-    const master = spelling.get(warehouse.toUpperCase());
+    const master = spelling.get(upperAscii(warehouse));
     if (master !== undefined && master !== warehouse) rename.run(master, warehouse);
   }
   // Ordered by SQLite (bytes of UTF-8), as the places are numbered.
@@ -513,8 +513,6 @@ CREATE TEMP TABLE xnamed (side TEXT NOT NULL, wh_raw TEXT NOT NULL, loc_raw TEXT
  * opening stock (see the module comment), and whether any warehouse was counted.
  */
 function selectOpening(db: Db, source: ExportSettings['openingStock'], shape: readonly LineShape[]): { condition: string; anyCounted: boolean } {
-  // SQLite's upper() folds ASCII letters only: so does this.
-  const upperAscii = (text: string): string => text.replace(/[a-z]+/g, (m) => m.toUpperCase());
   const binSides = new Set(shape.filter((r) => r.loc_key !== '' && r.loc_key !== upperAscii(r.warehouse)).map((r) => `${r.warehouse}\u0000${r.side}`));
   const meta = new Map<string, { wms: boolean; counted: boolean }>();
   const counted = new Map<string, { warehouse: string; loc_key: string }>();
