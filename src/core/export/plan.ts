@@ -730,9 +730,26 @@ function locationPlanner(db: Db, settings: ExportSettings, findings: PreflightFi
     return completeName;
   };
   for (const m of master) if (!isRoot(m) && !isStockOfRoot(m)) completeOf(m);
+  // Two rows of the master can name one Odoo location ("W1/B-01", and "B-01" under
+  // W1). A record each would give Odoo two locations of one complete name, and the
+  // quants, which name their location by it, an ambiguous reference (Odoo's import
+  // takes the first match). One record per complete name is written: the first by
+  // spelling, with the other's barcode when it has none; rows that disagree on usage
+  // or barcode are a finding, since which is right is the master's owner's call.
+  const written = new Map<string, LocationRow>();
+  for (const l of [...locations.values()].sort((a, b) => cmp(a.key, b.key))) {
+    const first = written.get(l.completeName);
+    if (!first) {
+      written.set(l.completeName, l);
+      continue;
+    }
+    const clash = first.usage !== l.usage ? `usage ${l.usage} (${first.key}: ${first.usage})` : first.barcode && l.barcode && first.barcode !== l.barcode ? `barcode ${l.barcode} (${first.key}: ${first.barcode})` : null;
+    if (clash) findings.push({ file: LOCATION_FILE, record: l.key, rule: 'location_name_duplicate', message: `is ${l.completeName} in Odoo, as ${first.key} is, but with ${clash}: keep one of the two rows of the location master` });
+    else if (!first.barcode && l.barcode) written.set(l.completeName, { ...first, barcode: l.barcode });
+  }
   // Barcodes are unique per company in Odoo: a repeated one is a finding.
   const seenBarcodes = new Map<string, string>();
-  for (const l of [...locations.values()].sort((a, b) => cmp(a.key, b.key))) {
+  for (const l of [...written.values()].sort((a, b) => cmp(a.key, b.key))) {
     if (!l.barcode) continue;
     if (seenBarcodes.has(l.barcode)) findings.push({ file: LOCATION_FILE, record: l.key, rule: 'location_barcode_duplicate', message: `barcode ${l.barcode} is also on ${seenBarcodes.get(l.barcode)}` });
     else seenBarcodes.set(l.barcode, l.key);
@@ -740,7 +757,7 @@ function locationPlanner(db: Db, settings: ExportSettings, findings: PreflightFi
 
   return {
     warehouses,
-    locations: [...locations.values()].sort((a, b) => a.depth - b.depth || cmp(a.completeName, b.completeName)),
+    locations: [...written.values()].sort((a, b) => a.depth - b.depth || cmp(a.completeName, b.completeName)),
     /** The Odoo complete name a line's location maps to. */
     resolve(warehouse: string, locKey: string, location: string): { ref: string } | { problem: string } {
       const wh = whByKey.get(keyOf(warehouse));

@@ -56,6 +56,19 @@ describe('one quant per Odoo location', () => {
     expect(read('costs.csv')).toContain('A,6.01,,2.5,15.025,,master_no_gl');
   });
 
+  it('two rows of the location master with one complete name are one stock.location record; rows that disagree are a finding', async () => {
+    const erp = 'sku,warehouse,location,qty\nA,W1,W1/B-01,1\nA,W1,B-01,2\n';
+    const locations = (b01: string): string => `location,warehouse,usage,barcode\nW1,W1,view,\nW1/B-01,W1,internal,\n${b01}\n`;
+    const { read } = await exported({ erp, locations: locations('B-01,W1,internal,LOC-B01') }, 18);
+    const rows = read('stock.location.csv').trimEnd().split('\n');
+    expect(rows.filter((r) => r.includes('B-01'))).toHaveLength(1);
+    expect(rows.find((r) => r.includes('B-01'))).toContain('LOC-B01'); // the barcode of the row that had one
+    expect(read('stock.quant.001.csv')).toBe('location_id,product_id/id,lot_id/id,inventory_quantity\nW1/Stock/B-01,invsync_product_A,,3\n');
+    await expect(exported({ erp, locations: locations('B-01,W1,view,') }, 18)).rejects.toThrow(
+      /stock\.location\.csv {2}W1\/B-01 {2}location_name_duplicate: is W1\/Stock\/B-01 in Odoo, as B-01 is, but with usage internal \(B-01: view\): keep one of the two rows of the location master/,
+    );
+  });
+
   it('a count of "VAN-05/Stock" replaces the book kept as the warehouse alone, not added to it', async () => {
     const { read, result } = await exported(
       {
