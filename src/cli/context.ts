@@ -37,7 +37,9 @@ export class CommandContext {
   ): Promise<T> {
     const db = openDatabase(this.dbPath(command), { create: options.create });
     try {
-      return await recordedRun(db, command.name(), this.argv, (run) => work(db, run), outcomeOf);
+      // A subcommand is recorded with its parent ("count plan", "export odoo"): its verb alone says too little.
+      const name = command.parent?.parent ? `${command.parent.name()} ${command.name()}` : command.name();
+      return await recordedRun(db, name, this.argv, (run) => work(db, run), outcomeOf);
     } finally {
       db.close();
     }

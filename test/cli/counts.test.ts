@@ -169,4 +169,16 @@ describe('invsync count on the demo data', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ tasks: 37, workingDays: 5, tasksPerDay: { min: 7, max: 8 } });
   });
+
+  it('records each count subcommand and the export in the audit trail by its full name, and reconcile does not cleanse again after them', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(path.join(ws, 'invsync.db'), { readonly: true });
+    const commands = (db.prepare('SELECT DISTINCT command FROM runs').pluck().all() as string[]).sort();
+    db.close();
+    expect(commands).toEqual(expect.arrayContaining(['count close', 'count ingest', 'count plan', 'count sheets', 'export odoo']));
+    expect(commands.filter((c) => ['plan', 'sheets', 'ingest', 'close', 'odoo'].includes(c))).toEqual([]);
+    const reconcile = await runCli(['reconcile', '--out', 'after-count', '--json'], { cwd: ws });
+    expect(reconcile.code, reconcile.stderr).toBe(0);
+    expect(JSON.parse(reconcile.stdout).cleansedFirst).toBe(false);
+  });
 });

@@ -55,7 +55,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
       }
       if (flags.check) {
         const { findings, cleansedFirst } = await ctx.withDatabase(
-          command.parent!,
+          command,
           { create: false },
           async (db) => checkExport(db, { odooVersion, config }),
           (r) => (r.findings.length ? { outcome: 'check_failed', exitCode: 1 } : { outcome: 'success', exitCode: 0 }),
@@ -70,7 +70,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
       }
       const progress = await startProgress(ctx.io, ctx.globals(command));
       try {
-        const result = await ctx.withDatabase(command.parent!, { create: false }, (db, run) =>
+        const result = await ctx.withDatabase(command, { create: false }, (db, run) =>
           exportOdoo(db, { odooVersion, outDir: ctx.resolve(flags.out), config, ...(flags.applyMode ? { applyMode: flags.applyMode } : {}), ...(batchRows !== undefined ? { batchRows } : {}), onProgress: (m) => progress.update(m, 0) }, run),
         );
         progress.stop();

@@ -49,8 +49,13 @@ export interface ReconcileCommandResult {
 
 /** Has anything been loaded since the last successful cleanse? */
 export function cleanseIsStale(db: Db): boolean {
-  // Every command that cleanses when the staged data changed leaves it cleansed.
-  const lastCleanse = (db.prepare("SELECT max(id) AS id FROM runs WHERE outcome IN ('success', 'check_failed') AND command IN ('cleanse', 'demo', 'reconcile', 'run', 'export', 'validate', 'plan')").get() as { id: number | null }).id;
+  // Every command that cleanses when the staged data changed leaves it cleansed. Older
+  // versions recorded subcommands by their verb alone ('odoo', 'plan').
+  const lastCleanse = (
+    db
+      .prepare("SELECT max(id) AS id FROM runs WHERE outcome IN ('success', 'check_failed') AND command IN ('cleanse', 'demo', 'reconcile', 'run', 'export odoo', 'validate', 'count plan', 'odoo', 'plan')")
+      .get() as { id: number | null }
+  ).id;
   const lastLoad = (db.prepare('SELECT max(run_id) AS id FROM sources').get() as { id: number | null }).id;
   const empty = (db.prepare('SELECT count(*) AS n FROM quantities').get() as { n: number }).n === 0;
   return lastCleanse === null || (lastLoad !== null && lastLoad > lastCleanse) || empty;
