@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normalise, runCli, tempWorkspace } from '../helpers/cli.js';
+import { normalise, REPO, runCli, tempWorkspace } from '../helpers/cli.js';
 import { expectGolden } from '../helpers/golden.js';
 import { readJunit } from '../unit/validate/xml-reader.js';
 
@@ -82,6 +82,11 @@ describe('invsync demo', () => {
       // SKU-SCIENTIFIC: the reviewer confirmed the full code, which replaces the master key Excel rounded.
       expect(xref('123457302118')).toEqual({ canonical_sku: '123457302118', status: 'confirmed' });
       expect(xref('1.23457E+11')).toEqual({ canonical_sku: '123457302118', status: 'confirmed' });
+      // As planted.json says once the reviewer mapped it: raw "1.23457E+11" → canonical 123457302118, an item of the clean master.
+      const planted = (JSON.parse(fs.readFileSync(path.join(REPO, 'fixtures/demo/planted.json'), 'utf8')) as { anomalies: { id: string; skus: string[]; mapping: { raw: string; canonical: string }[] }[] }).anomalies;
+      const scientific = planted.find((a) => a.id === 'SKU-SCIENTIFIC')!;
+      for (const m of scientific.mapping) expect(xref(m.raw), m.raw).toEqual({ canonical_sku: m.canonical, status: 'confirmed' });
+      for (const sku of scientific.skus) expect(d.prepare('SELECT sku FROM items_clean WHERE sku = ?').get(sku), sku).toEqual({ sku });
       expect(xref('SAN-0045')).toEqual({ canonical_sku: null, status: 'rejected' });
     } finally {
       d.close();
