@@ -278,6 +278,7 @@ interface Resolved {
  * A master SKU that Excel turned into scientific notation ("1.23457E+11") can only be
  * found through the other sources: an unmapped all-digit spelling that rounds to it.
  * Exactly one such spelling is proposed for review; several (or none) leave it alone.
+ * Once a reviewer confirms it, the code replaces the key (`confirmedFullCodes`).
  */
 function masterCodesFor(master: readonly MasterRow[], mappings: readonly SkuMapping[]): Map<string, string> {
   const proposals = new Map<string, string>();
