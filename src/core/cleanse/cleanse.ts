@@ -312,16 +312,17 @@ export interface FullCodes {
   readonly conflicts: ReadonlyMap<string, string>;
 }
 
-export function confirmedFullCodes(masterSkus: Iterable<string>, decisions: Iterable<Decision>): FullCodes {
-  const keys = new Set(masterSkus);
-  const corrupted = new Map<string, ScientificNotation>();
-  for (const key of [...keys].sort(compareText)) {
+export function confirmedFullCodes(masterSkus: readonly string[], decisions: Iterable<Decision>): FullCodes {
+  const rounded = new Map<string, ScientificNotation>();
+  for (const key of masterSkus) {
     const sci = scientificNotation(key);
-    if (sci) corrupted.set(key, sci);
+    if (sci) rounded.set(key, sci);
   }
   const confirmed = new Map<string, Set<string>>();
   const conflicts = new Map<string, string>();
-  if (corrupted.size === 0) return { renames: new Map(), renamedFrom: new Map(), conflicts };
+  if (rounded.size === 0) return { renames: new Map(), renamedFrom: new Map(), conflicts };
+  const corrupted = new Map([...rounded].sort(([a], [b]) => compareText(a, b)));
+  const keys = new Set(masterSkus);
   for (const d of decisions) {
     if (d.decision !== 'map' || d.target === null || !/^\d+$/.test(d.sku) || keys.has(d.sku)) continue;
     let onto: string[];
