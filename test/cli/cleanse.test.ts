@@ -111,7 +111,10 @@ describe('cleanse --accept', () => {
     expect(JSON.parse(accept.stdout)).toMatchObject({ accepted: 4 });
     const check = (): void => {
       const xref = new Map(query<{ spelling: string; canonical_sku: string; status: string; confirmed_by: string }>(db, 'SELECT * FROM sku_xref').map((r) => [r.spelling, r]));
-      expect(xref.get('123457302118')).toMatchObject({ canonical_sku: '1.23457E+11', status: 'confirmed', confirmed_by: 'review' });
+      // The confirmed full code is the item's SKU; the master's rounded key is a spelling of it.
+      expect(xref.get('123457302118')).toMatchObject({ canonical_sku: '123457302118', status: 'confirmed', confirmed_by: 'review' });
+      expect(xref.get('1.23457E+11')).toMatchObject({ canonical_sku: '123457302118', status: 'confirmed', confirmed_by: 'review' });
+      expect(query<{ sku: string }>(db, "SELECT sku FROM items_clean WHERE sku IN ('123457302118', '1.23457E+11')")).toEqual([{ sku: '123457302118' }]);
       expect(xref.get('PLB1088')).toMatchObject({ canonical_sku: 'PLB-1088', status: 'merged' });
       const held = query<{ n: number }>(db, "SELECT count(*) AS n FROM quantities WHERE spelling = '123457302118' AND status = 'review_sku'")[0]!.n;
       expect(held).toBe(0);
@@ -120,6 +123,10 @@ describe('cleanse --accept', () => {
     // Reload a source (its rows get new ids) and cleanse again: the decisions hold.
     expect((await runCli(['load', path.join(DEMO, 'gl/gl-valuation.csv'), '--as', 'gl'], { cwd: ws })).code).toBe(0);
     expect((await runCli(['cleanse'], { cwd: ws })).code).toBe(0);
+    check();
+    // The same workbook accepted again, once the rounded key is no item of items_clean any more: its target still holds.
+    const again = await runCli(['cleanse', '--accept', 'reviewed.xlsx', '--json'], { cwd: ws });
+    expect(again.code, again.stderr).toBe(0);
     check();
   });
 

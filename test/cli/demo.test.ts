@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normalise, runCli, tempWorkspace } from '../helpers/cli.js';
+import { normalise, REPO, runCli, tempWorkspace } from '../helpers/cli.js';
 import { expectGolden } from '../helpers/golden.js';
 import { readJunit } from '../unit/validate/xml-reader.js';
 
@@ -78,11 +79,35 @@ describe('invsync demo', () => {
       expect(d.prepare("SELECT count(*) AS n FROM item_clusters WHERE status = 'review'").get()).toEqual({ n: 0 });
       const xref = (s: string): unknown => d.prepare('SELECT canonical_sku, status FROM sku_xref WHERE spelling = ?').get(s);
       expect(xref('ELC-2528')).toEqual({ canonical_sku: 'ELC-2028', status: 'merged' });
-      expect(xref('123457302118')).toEqual({ canonical_sku: '1.23457E+11', status: 'confirmed' });
+      // SKU-SCIENTIFIC: the reviewer confirmed the full code, which replaces the master key Excel rounded.
+      expect(xref('123457302118')).toEqual({ canonical_sku: '123457302118', status: 'confirmed' });
+      expect(xref('1.23457E+11')).toEqual({ canonical_sku: '123457302118', status: 'confirmed' });
+      // As planted.json says once the reviewer mapped it: raw "1.23457E+11" → canonical 123457302118, an item of the clean master.
+      const planted = (JSON.parse(fs.readFileSync(path.join(REPO, 'fixtures/demo/planted.json'), 'utf8')) as { anomalies: { id: string; skus: string[]; mapping: { raw: string; canonical: string }[] }[] }).anomalies;
+      const scientific = planted.find((a) => a.id === 'SKU-SCIENTIFIC')!;
+      for (const m of scientific.mapping) expect(xref(m.raw), m.raw).toEqual({ canonical_sku: m.canonical, status: 'confirmed' });
+      for (const sku of scientific.skus) expect(d.prepare('SELECT sku FROM items_clean WHERE sku = ?').get(sku), sku).toEqual({ sku });
       expect(xref('SAN-0045')).toEqual({ canonical_sku: null, status: 'rejected' });
     } finally {
       d.close();
     }
+  });
+
+  it("exports the item Excel rounded in the master under its full code: no trace of 1.23457E+11 in the Odoo files", () => {
+    for (const version of [17, 18, 19]) {
+      const dir = path.join(ws, 'out', `odoo-${version}`);
+      const products = parse(fs.readFileSync(path.join(dir, 'product.product.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+      expect(products.find((p) => p.default_code === '123457302118'), `odoo-${version}`).toMatchObject({ id: 'invsync_product_123457302118', name: 'Circulator pump seal kit (supplier code)' });
+      for (const [file, bytes] of filesUnder(dir)) {
+        const text = bytes.toString('utf8');
+        // The rounded key in any spelling: as written, or escaped into an external id.
+        for (const trace of ['E+11', 'E_2b11', '1.23457', '1_2e23457']) expect(text, `odoo-${version}/${file}`).not.toContain(trace);
+      }
+    }
+    // Once mapped, the WH-EAST stock (36) and its GL value tie (planted.json, SKU-SCIENTIFIC).
+    const valuation = parse(fs.readFileSync(path.join(ws, 'out', 'valuation.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(valuation.filter((r) => r.sku === '123457302118')).toEqual([expect.objectContaining({ warehouse: 'WH-EAST', book_qty: '36', book_value: '662.4', gl_value: '662.4', status: 'match' })]);
+    expect(valuation.some((r) => r.sku.includes('E+'))).toBe(false);
   });
 
   it('skips every step when run again, with the same outputs and staged data', async () => {

@@ -17,7 +17,7 @@ import { validateGtin } from './gtin.js';
 import { MAPPED_STATUSES } from './sql.js';
 import { readMaster, type MasterRow } from './master.js';
 import { indexMaster, matchSpelling, type SkuMapping } from './matching.js';
-import { compareText, resolveNormaliseRules, roundsTo, scientificNotation, type NormaliseRules } from './normalise.js';
+import { compareText, resolveNormaliseRules, roundsTo, scientificNotation, type NormaliseRules, type ScientificNotation } from './normalise.js';
 import { convertStagedQuantities, type ItemUnits, type QuantityBalance, type QuantityKind } from './quantities.js';
 
 export type XrefStatus = 'auto' | 'merged' | 'confirmed' | 'review' | 'unmapped' | 'rejected';
@@ -97,7 +97,13 @@ function decideSkus(db: Db, options: CleanseOptions, catalogue: Catalogue): SkuD
   const { config } = options;
   const rules = normaliseRulesFor(config);
   const decisions = readDecisions(db);
-  const master = readMaster(db);
+  // A confirmed full code replaces the master key Excel rounded, before anything is keyed by it.
+  const stagedMaster = readMaster(db);
+  const fullCodes = confirmedFullCodes(
+    stagedMaster.map((r) => r.sku),
+    decisions.values(),
+  );
+  const master = fullCodes.renames.size === 0 ? stagedMaster : stagedMaster.map((row) => ({ ...row, sku: fullCodes.renames.get(row.sku) ?? row.sku }));
   options.onProgress?.('clustering duplicate items', master.length);
   collectGarbage();
 
@@ -112,8 +118,9 @@ function decideSkus(db: Db, options: CleanseOptions, catalogue: Catalogue): SkuD
   let decided = 0;
   let review = 0;
   const clusterStatus = new Map<number, string>();
+  const memberDecisions = clusterDecisions(decisions, fullCodes.renames);
   for (const cluster of clustering.clusters) {
-    const status = applyCluster(cluster, decisions, mergeInto);
+    const status = applyCluster(cluster, memberDecisions, mergeInto);
     clusterStatus.set(cluster.id, status);
     if (status === 'auto_merged') autoMerged++;
     else if (status === 'decided') decided++;
@@ -198,7 +205,7 @@ function decideSkus(db: Db, options: CleanseOptions, catalogue: Catalogue): SkuD
   const stagedToMaster = new Map(master.filter((r) => r.stagedSku !== undefined).map((r) => [r.stagedSku!, r.sku]));
   for (const m of mappings) {
     const decision = decisions.get(m.spelling);
-    const resolved = resolveMapping(m, decision, canonicalOf, stagedToMaster, corruptedMaster.get(m.spelling));
+    const resolved = resolveMapping(m, decision, canonicalOf, stagedToMaster, fullCodes, corruptedMaster.get(m.spelling));
     counts[resolved.status]++;
     if (resolved.sku !== null && (MAPPED_STATUSES as readonly string[]).includes(resolved.status)) canonical.set(m.spelling, resolved.sku);
     else heldBack.set(m.spelling, resolved.status === 'review' ? 'review_sku' : 'unmapped_sku');
@@ -271,6 +278,7 @@ interface Resolved {
  * A master SKU that Excel turned into scientific notation ("1.23457E+11") can only be
  * found through the other sources: an unmapped all-digit spelling that rounds to it.
  * Exactly one such spelling is proposed for review; several (or none) leave it alone.
+ * Once a reviewer confirms it, the code replaces the key (`confirmedFullCodes`).
  */
 function masterCodesFor(master: readonly MasterRow[], mappings: readonly SkuMapping[]): Map<string, string> {
   const proposals = new Map<string, string>();
@@ -284,20 +292,112 @@ function masterCodesFor(master: readonly MasterRow[], mappings: readonly SkuMapp
   return proposals;
 }
 
+/**
+ * Master keys that Excel turned into scientific notation ("1.23457E+11") and the full
+ * code a reviewer confirmed for each. A confirmation is a `map` decision for an
+ * all-digit spelling that rounds to the key, with the key itself as target (what the
+ * review workbook proposes) or the spelling itself (the reviewer wrote the full code).
+ * The full code then becomes the item's canonical SKU and the key one of its spellings.
+ *
+ * Two different codes confirmed onto one key rename nothing: Excel's rounding cannot
+ * say which the master meant, so both go back to review with a note (`conflicts`). Nor
+ * is a key renamed to a code that is already an item of the master of its own.
+ */
+export interface FullCodes {
+  /** Corrupted master key → the full code it becomes. */
+  readonly renames: ReadonlyMap<string, string>;
+  /** Full code → the master key it replaces (the reverse of `renames`). */
+  readonly renamedFrom: ReadonlyMap<string, string>;
+  /** Spelling → why its confirmation is held in review. */
+  readonly conflicts: ReadonlyMap<string, string>;
+}
+
+export function confirmedFullCodes(masterSkus: readonly string[], decisions: Iterable<Decision>): FullCodes {
+  const rounded = new Map<string, ScientificNotation>();
+  for (const key of masterSkus) {
+    const sci = scientificNotation(key);
+    if (sci) rounded.set(key, sci);
+  }
+  const confirmed = new Map<string, Set<string>>();
+  const conflicts = new Map<string, string>();
+  if (rounded.size === 0) return { renames: new Map(), renamedFrom: new Map(), conflicts };
+  const corrupted = new Map([...rounded].sort(([a], [b]) => compareText(a, b)));
+  const keys = new Set(masterSkus);
+  for (const d of decisions) {
+    if (d.decision !== 'map' || d.target === null || !/^\d+$/.test(d.sku) || keys.has(d.sku)) continue;
+    let onto: string[];
+    if (corrupted.has(d.target)) onto = roundsTo(d.sku, corrupted.get(d.target)!) ? [d.target] : [];
+    else if (d.target === d.sku) onto = [...corrupted].filter(([, sci]) => roundsTo(d.sku, sci)).map(([key]) => key);
+    else continue;
+    if (onto.length > 1) {
+      conflicts.set(d.sku, `${d.sku} rounds to several of the master's keys (${onto.map((k) => `"${k}"`).join(', ')}): map it to the one it is`);
+      continue;
+    }
+    if (onto.length === 1) confirmed.set(onto[0]!, (confirmed.get(onto[0]!) ?? new Set()).add(d.sku));
+  }
+  const renames = new Map<string, string>();
+  const renamedFrom = new Map<string, string>();
+  for (const [key, codes] of [...confirmed].sort(([a], [b]) => compareText(a, b))) {
+    const sorted = [...codes].sort(compareText);
+    if (sorted.length === 1) {
+      renames.set(key, sorted[0]!);
+      renamedFrom.set(sorted[0]!, key);
+      continue;
+    }
+    for (const code of sorted) {
+      conflicts.set(
+        code,
+        `${sorted.join(' and ')} were all confirmed onto the master's "${key}", Excel's rounding of one code: map one of them and reject or re-map the others (or re-extract the master with the column as text)`,
+      );
+    }
+  }
+  return { renames, renamedFrom, conflicts };
+}
+
+/** Duplicate decisions (merge, keep), keyed and targeted by the SKUs the clusters hold once full codes replaced corrupted keys. */
+function clusterDecisions(decisions: ReadonlyMap<string, Decision>, renames: ReadonlyMap<string, string>): Map<string, Decision> {
+  const out = new Map<string, Decision>();
+  for (const d of decisions.values()) {
+    if (d.decision !== 'merge' && d.decision !== 'keep') continue;
+    const sku = renames.get(d.sku) ?? d.sku;
+    out.set(sku, { ...d, sku, target: d.target === null ? null : (renames.get(d.target) ?? d.target) });
+  }
+  return out;
+}
+
 function resolveMapping(
   m: SkuMapping,
   decision: Decision | undefined,
   canonicalOf: (sku: string) => string,
   stagedToMaster: ReadonlyMap<string, string>,
+  fullCodes: FullCodes,
   corruptedMasterSku?: string,
 ): Resolved {
+  // A master key Excel rounded, and the full code a reviewer confirmed for it: the code is the item's SKU.
+  const full = fullCodes.renames.get(m.spelling);
+  if (full !== undefined) {
+    return { sku: canonicalOf(full), rule: 'scientific_notation', confidence: 1, status: 'confirmed', confirmedBy: 'review', note: `the master's "${m.spelling}" is Excel's rounding of ${full}` };
+  }
+  const replaced = fullCodes.renamedFrom.get(m.spelling);
+  if (replaced !== undefined) {
+    return {
+      sku: canonicalOf(m.spelling),
+      rule: 'scientific_notation',
+      confidence: 1,
+      status: 'confirmed',
+      confirmedBy: 'review',
+      note: `the full code of the master's "${replaced}" (Excel's rounding of it); the item is keyed by it`,
+    };
+  }
+  const conflict = fullCodes.conflicts.get(m.spelling);
+  if (conflict !== undefined) return { sku: null, rule: 'scientific_notation', confidence: 0, status: 'review', confirmedBy: 'pending', note: conflict };
   // A master code Excel stored as a number, keyed back to the master's width.
   const padded = stagedToMaster.get(m.spelling);
   if (padded !== undefined && m.status !== 'auto') {
     return { sku: canonicalOf(padded), rule: 'leading_zeros', confidence: 0.9, status: 'auto', confirmedBy: 'rule', note: 'the master writes its codes zero-padded' };
   }
   if (decision?.decision === 'map' && decision.target) {
-    return { sku: canonicalOf(decision.target), rule: m.rule, confidence: 1, status: 'confirmed', confirmedBy: 'review' };
+    return { sku: canonicalOf(fullCodes.renames.get(decision.target) ?? decision.target), rule: m.rule, confidence: 1, status: 'confirmed', confirmedBy: 'review' };
   }
   if (decision?.decision === 'reject') return { sku: null, rule: m.rule, confidence: 0, status: 'rejected', confirmedBy: 'review' };
   if (m.status === 'auto' && m.canonicalSku !== null) {

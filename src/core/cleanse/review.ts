@@ -10,6 +10,7 @@ import { InputError } from '../errors.js';
 import type { Db } from '../staging/database.js';
 import { stampWorkbook, workbookBytes, writeFileAtomic } from '../reports/files.js';
 import type { Decision } from './cleanse.js';
+import { roundsTo, scientificNotation } from './normalise.js';
 
 export const REVIEW_SHEET = 'Review';
 export const REVIEW_COLUMNS = ['Type', 'Cluster', 'SKU', 'Description', 'UoM', 'Category', 'Unit cost', 'Barcode', 'Seen in', 'Evidence', 'Proposed', 'Decision', 'Target SKU'] as const;
@@ -78,7 +79,7 @@ export function reviewRows(db: Db): ReviewRow[] {
     )
     .all() as { spelling: string; canonical_sku: string | null; rule: string; evidence: string; kinds: string; line_count: number; decision: string | null; target_sku: string | null }[];
   for (const s of spellings) {
-    const evidence = JSON.parse(s.evidence) as { candidates: string[]; reason: string | null; flags: string[] };
+    const evidence = JSON.parse(s.evidence) as { candidates: string[]; reason: string | null; flags: string[]; note?: string };
     const candidates = evidence.candidates.length ? `candidates: ${evidence.candidates.join(', ')}` : 'no candidate';
     rows.push({
       type: 'spelling',
@@ -90,7 +91,7 @@ export function reviewRows(db: Db): ReviewRow[] {
       unitCost: '',
       barcode: '',
       seenIn: `${(JSON.parse(s.kinds) as string[]).join(', ')} (${s.line_count} line${s.line_count === 1 ? '' : 's'})`,
-      evidence: `${s.rule.replace(/_/g, ' ')}${evidence.reason ? ` (${evidence.reason.replace(/_/g, ' ')})` : ''}; ${candidates}${evidence.flags.length ? `; ${evidence.flags.join(', ').replace(/_/g, ' ')}` : ''}`,
+      evidence: `${s.rule.replace(/_/g, ' ')}${evidence.reason ? ` (${evidence.reason.replace(/_/g, ' ')})` : ''}; ${candidates}${evidence.flags.length ? `; ${evidence.flags.join(', ').replace(/_/g, ' ')}` : ''}${evidence.note ? `; ${evidence.note}` : ''}`,
       proposed: s.canonical_sku ? `map to ${s.canonical_sku}` : 'choose a candidate, or reject',
       decision: s.decision ?? '',
       target: s.target_sku ?? s.canonical_sku ?? '',
@@ -189,13 +190,21 @@ export async function readReviewDecisions(file: string): Promise<Decision[]> {
 export function storeDecisions(db: Db, file: string, decisions: readonly Decision[]): number {
   const masterSkus = new Set((db.prepare('SELECT sku FROM items_clean').all() as { sku: string }[]).map((r) => r.sku));
   for (const s of db.prepare('SELECT sku FROM item_clusters').all() as { sku: string }[]) masterSkus.add(s.sku);
+  // A key Excel rounded ("1.23457E+11") stays a target once its full code replaced it in items_clean,
+  // and the full code itself is one before (the reviewer wrote the code instead of the key).
+  const roundedKeys = (db.prepare("SELECT DISTINCT sku FROM items WHERE sku LIKE '%E+%' ORDER BY sku").all() as { sku: string }[]).flatMap((r) => {
+    const sci = scientificNotation(r.sku);
+    return sci ? [{ key: r.sku, sci }] : [];
+  });
+  const isTarget = (d: Decision, target: string): boolean =>
+    masterSkus.has(target) || roundedKeys.some((k) => k.key === target) || (target === d.sku && roundedKeys.some((k) => roundsTo(target, k.sci)));
   const upsert = db.prepare(
     `INSERT INTO review_decisions (sku, decision, target_sku, decided_by, decided_at, workbook) VALUES (?, ?, ?, 'review', ?, ?)
      ON CONFLICT(sku) DO UPDATE SET decision = excluded.decision, target_sku = excluded.target_sku, decided_by = excluded.decided_by, decided_at = excluded.decided_at, workbook = excluded.workbook`,
   );
   const now = new Date().toISOString();
   for (const d of decisions) {
-    if (d.target && !masterSkus.has(d.target)) {
+    if (d.target && !isTarget(d, d.target)) {
       throw new InputError({ file, sheet: REVIEW_SHEET, column: 'Target SKU' }, `SKU "${d.sku}": target "${d.target}" is no item of the master`);
     }
     upsert.run(d.sku, d.decision, d.target, now, file);
