@@ -198,29 +198,34 @@ describe('count close', () => {
   });
 });
 
+/** A workspace on disk with `staged` loaded, cleansed and planned, then `counted` ingested twice (count and recount) and closed. */
+async function closedWorkspace(prefix: string, staged: Record<string, string>, counted: string, odooVersion: 17 | 18 | 19): Promise<{ db: Db; result: Awaited<ReturnType<typeof closeCounts>> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const db = openDatabase(path.join(dir, 'invsync.db'), { create: true });
+  const config = parseWorkspaceConfig({}, path.join(dir, 'invsync.yaml'));
+  const write = (name: string, text: string): string => {
+    fs.writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  };
+  await recordedRun(db, 'load', [], async (run) => {
+    for (const [kind, text] of Object.entries(staged)) await loadFiles(db, { files: [write(`${kind}.csv`, text)], kind }, run);
+  });
+  cleanseWorkspace(db, { config });
+  plan(db);
+  for (const name of ['first.csv', 'recount.csv']) await recordedRun(db, 'ingest', [], (run) => ingestCounts(db, { files: [write(name, counted)], config, settings: countSettings(undefined) }, run));
+  const result = await recordedRun(db, 'close', [], () => closeCounts(db, { outDir: path.join(dir, 'out'), odooVersion, config, settings: countSettings(undefined) }));
+  return { db, result };
+}
+
 describe('count close against the opening-stock export', () => {
   it("refers to the export's lots, and reports the lines the export gives nothing to refer to", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invsync-counts-lots-'));
-    const db = openDatabase(path.join(dir, 'invsync.db'), { create: true });
-    const config = parseWorkspaceConfig({}, path.join(dir, 'invsync.yaml'));
-    const write = (name: string, text: string): string => {
-      fs.writeFileSync(path.join(dir, name), text);
-      return path.join(dir, name);
-    };
     const staged = {
       items: 'sku,description,uom,unit_cost,tracking\nLX,Lotted,EA,1,lot\nUX,Untracked,EA,1,none\n',
       locations: LOCATIONS,
       // L2 is negative: the export leaves it out (export.exclude), so it creates no lot L2.
       erp: 'sku,location,lot,qty\nLX,W1/B-1,L1,10\nLX,W1/B-1,L2,-3\nUX,W1/B-2,U1,5\n',
     };
-    await recordedRun(db, 'load', [], async (run) => {
-      for (const [kind, text] of Object.entries(staged)) await loadFiles(db, { files: [write(`${kind}.csv`, text)], kind }, run);
-    });
-    cleanseWorkspace(db, { config });
-    plan(db);
-    const counted = 'sku,location,lot,qty\nLX,W1/B-1,L1,12\nLX,W1/B-1,L2,1\nUX,W1/B-2,U1,4\n';
-    for (const name of ['first.csv', 'recount.csv']) await recordedRun(db, 'ingest', [], (run) => ingestCounts(db, { files: [write(name, counted)], config, settings: countSettings(undefined) }, run));
-    const r = await recordedRun(db, 'close', [], () => closeCounts(db, { outDir: path.join(dir, 'out'), odooVersion: 18, config, settings: countSettings(undefined) }));
+    const { db, result: r } = await closedWorkspace('invsync-counts-lots-', staged, 'sku,location,lot,qty\nLX,W1/B-1,L1,12\nLX,W1/B-1,L2,1\nUX,W1/B-2,U1,4\n', 18);
     expect(r.adjustments).toBe(3);
     expect(fs.readFileSync(r.files.odoo, 'utf8')).toMatch(/^location_id,product_id\/id,lot_id\/id,inventory_quantity,accounting_date\nW1\/Stock\/B-1,invsync_product_LX,invsync_lot_LX_-L1,12,\d{4}-\d{2}-\d{2}\n$/);
     expect(r.notImported.map((n) => [n.sku, n.location, n.lot, n.counted])).toEqual([
@@ -238,25 +243,12 @@ describe('count close: one row per quant', () => {
   // The book names the stock of W1 as the warehouse alone and as "W1/Stock": the export
   // makes one quant of W1/Stock of both (its sum), so the close writes that quant once.
   async function closed(counted: string, version: 17 | 18 | 19): Promise<string> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invsync-counts-quant-'));
-    const db = openDatabase(path.join(dir, 'invsync.db'), { create: true });
-    const config = parseWorkspaceConfig({}, path.join(dir, 'invsync.yaml'));
-    const write = (name: string, text: string): string => {
-      fs.writeFileSync(path.join(dir, name), text);
-      return path.join(dir, name);
-    };
     const staged = {
       items: 'sku,description,uom,unit_cost\nAX,Fast mover,EA,1\n',
       locations: 'location,warehouse,usage\nW1,W1,view\nW1/Stock,W1,internal\nW1/B-1,W1,internal\n',
       erp: 'sku,warehouse,location,qty\nAX,W1,,10\nAX,W1,W1/Stock,5\nAX,W1,W1/B-1,3\n',
     };
-    await recordedRun(db, 'load', [], async (run) => {
-      for (const [kind, text] of Object.entries(staged)) await loadFiles(db, { files: [write(`${kind}.csv`, text)], kind }, run);
-    });
-    cleanseWorkspace(db, { config });
-    plan(db);
-    for (const name of ['first.csv', 'recount.csv']) await recordedRun(db, 'ingest', [], (run) => ingestCounts(db, { files: [write(name, counted)], config, settings: countSettings(undefined) }, run));
-    const r = await recordedRun(db, 'close', [], () => closeCounts(db, { outDir: path.join(dir, 'out'), odooVersion: version, config, settings: countSettings(undefined) }));
+    const { db, result: r } = await closedWorkspace('invsync-counts-quant-', staged, counted, version);
     const text = fs.readFileSync(r.files.odoo, 'utf8').replace(/\d{4}-\d{2}-\d{2}/g, 'DATE');
     db.close();
     return text;
