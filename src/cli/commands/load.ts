@@ -42,6 +42,7 @@ export function registerLoad(program: Command, ctx: CommandContext): void {
               mapFile: options.map ? ctx.resolve(options.map) : undefined,
               sheet: options.sheet,
               onProgress: (p) => progress.update(`loading ${p.file}`, p.rows),
+              secondThread: ctx.io.env.INVSYNC_THREADS !== '1',
             },
             run,
           ),

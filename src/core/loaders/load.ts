@@ -25,6 +25,7 @@ import { readHtmlTables } from './html.js';
 import { readX12_846 } from './x12-846.js';
 import { readXls } from './xls/index.js';
 import { readXlsx } from './xlsx.js';
+import { readXlsxOnThread } from './xlsx-thread.js';
 
 export interface LoadOptions {
   readonly files: readonly string[];
@@ -33,6 +34,11 @@ export interface LoadOptions {
   readonly sheet?: string;
   /** Called now and then with rows processed so far (for a progress line). */
   readonly onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Read xlsx workbooks on a second thread (xlsx-thread.ts) while this one stages the
+   * rows; the CLI turns it off with INVSYNC_THREADS=1. Off unless asked for.
+   */
+  readonly secondThread?: boolean;
 }
 
 export interface LoadProgress {
@@ -67,6 +73,8 @@ export interface FileResult {
   readonly sheets: readonly SheetResult[];
   /** What this load replaced: "unchanged" (same bytes) or "changed" (same path, new bytes). */
   readonly replaced?: { readonly previous: string; readonly how: 'unchanged' | 'changed' | 'same-content' };
+  /** 2 where the file was read on a second thread while this one staged it (absent: one thread). */
+  readonly threads?: 2;
 }
 
 export interface LoadResult {
@@ -84,7 +92,7 @@ export async function loadFiles(db: Db, options: LoadOptions, run?: RunContext):
   const sheet = options.sheet ?? map.sheet;
   const results: FileResult[] = [];
   for (const file of options.files) {
-    results.push(await loadFile(db, kind, file, map, sheet, options.onProgress, run));
+    results.push(await loadFile(db, kind, file, map, sheet, options.onProgress, run, options.secondThread ?? false));
   }
   const totals = { rowsRead: 0, rowsStaged: 0, rowsRejected: 0 };
   for (const r of results) {
@@ -109,6 +117,7 @@ async function loadFile(
   sheet: string | undefined,
   onProgress: LoadOptions['onProgress'],
   run: RunContext | undefined,
+  secondThread: boolean,
 ): Promise<FileResult> {
   const display = file;
   let stat: fs.Stats;
@@ -135,10 +144,10 @@ async function loadFile(
   const replaced = replacePrevious(db, kind, absolute, sha256);
   db.exec('SAVEPOINT load_file');
   try {
-    let attempt = await stageSource(db, kind, file, absolute, sha256, stat.size, sniffed, map, sheet, onProgress, replaced);
+    let attempt = await stageSource(db, kind, file, absolute, sha256, stat.size, sniffed, map, sheet, onProgress, replaced, secondThread);
     if (attempt === 'retry-windows-1252') {
       db.exec('ROLLBACK TO load_file');
-      attempt = await stageSource(db, kind, file, absolute, sha256, stat.size, { ...sniffed, encoding: 'windows-1252' }, map, sheet, onProgress, replaced);
+      attempt = await stageSource(db, kind, file, absolute, sha256, stat.size, { ...sniffed, encoding: 'windows-1252' }, map, sheet, onProgress, replaced, secondThread);
     }
     db.exec('RELEASE load_file');
     return attempt as FileResult;
@@ -175,11 +184,11 @@ export function deleteSource(db: Db, kind: Kind, sourceId: number): void {
   db.prepare('DELETE FROM sources WHERE id = ?').run(sourceId);
 }
 
-function openSource(file: string, display: string, sniffed: Sniffed, sheet: string | undefined): WorkbookSource & { delimiter?: () => Delimiter } {
+function openSource(file: string, display: string, sniffed: Sniffed, sheet: string | undefined, secondThread: boolean): WorkbookSource & { delimiter?: () => Delimiter } {
   const readText = (): string => decodeText(fs.readFileSync(file).subarray(sniffed.bomLength ?? 0), sniffed.encoding ?? 'utf-8').text;
   switch (sniffed.format) {
     case 'xlsx':
-      return readXlsx(file, { displayName: display, sheet });
+      return (secondThread ? readXlsxOnThread(file, { displayName: display, sheet }) : null) ?? readXlsx(file, { displayName: display, sheet });
     case 'xls-biff8':
     case 'xls-biff5':
     case 'xls-biff4':
@@ -209,9 +218,10 @@ async function stageSource(
   sheetWanted: string | undefined,
   onProgress: LoadOptions['onProgress'],
   replaced: FileResult['replaced'],
+  secondThread: boolean,
 ): Promise<FileResult | 'retry-windows-1252'> {
   const display = file;
-  const source = openSource(file, display, sniffed, sheetWanted);
+  const source = openSource(file, display, sniffed, sheetWanted, secondThread);
   if (sniffed.format === 'x12' && kind !== 'wms') {
     throw new InputError({ file: display }, `an X12 846 stock feed cannot be loaded as ${kind}`, 'load it with --as wms');
   }
@@ -383,6 +393,7 @@ async function stageSource(
     kind,
     sha256,
     format: source.info.format,
+    ...(source.info.readOnThread ? { threads: 2 as const } : {}),
     encoding: source.info.encoding ?? sniffed.encoding,
     delimiter: sniffed.format === 'csv' ? delimiter : undefined,
     decimalSeparator: conventionsSeen?.decimal,

@@ -81,6 +81,8 @@ export interface ReaderInfo {
   readonly delimiter?: string;
   /** Workbook uses the 1904 date system. */
   readonly date1904?: boolean;
+  /** The file is read on a second thread (xlsx-thread.ts). */
+  readonly readOnThread?: boolean;
 }
 
 export interface WorkbookSource {

@@ -19,10 +19,9 @@
  * `{ type: 'lines' }` per batch asked for, `{ type: 'error' }` on failure.
  */
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker, type MessagePort } from 'node:worker_threads';
-import { CheckFailedError, InputError, InvsyncError, UsageError, WorkspaceError, type InputLocation } from '../errors.js';
 import { writeCsv } from '../reports/csv.js';
+import { errorForThread, errorFromThread, workerScript, type ThreadError } from '../threads.js';
 import { openDatabase, type Db } from '../staging/database.js';
 import { openValuationLeg, type Selection, type ValuationFigures, type ValuationLeg } from './engine.js';
 import type { ToleranceConfig } from './tolerance.js';
@@ -68,40 +67,9 @@ export async function writeValuationCsv(leg: ValuationLeg, file: string, cap: nu
 }
 
 // ---------------------------------------------------------------------------------
-// Errors cross threads as data and come back as the same type (the CLI maps the type
-// to an exit code).
-
-interface ThreadError {
-  name: string;
-  message: string;
-  hint?: string;
-  where?: InputLocation;
-  stack?: string;
-}
-
-function errorForThread(err: unknown): ThreadError {
-  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
-  return { name: err.name, message: err.message, hint: (err as InvsyncError).hint, where: (err as InputError).where, stack: err.stack };
-}
-
-const ERROR_TYPES: Record<string, { prototype: InvsyncError; exitCode: number }> = {
-  CheckFailedError: { prototype: CheckFailedError.prototype, exitCode: 1 },
-  UsageError: { prototype: UsageError.prototype, exitCode: 2 },
-  InputError: { prototype: InputError.prototype, exitCode: 3 },
-  WorkspaceError: { prototype: WorkspaceError.prototype, exitCode: 4 },
-};
-
-function errorFromThread(e: ThreadError): Error {
-  const type = ERROR_TYPES[e.name];
-  const err: Error = type ? (Object.create(type.prototype) as Error) : new Error(e.message);
-  Object.assign(err, { name: e.name, message: e.message, stack: e.stack }, type ? { exitCode: type.exitCode, hint: e.hint, where: e.where } : {});
-  return err;
-}
-
-// ---------------------------------------------------------------------------------
 // Main thread
 
-const WORKER_SCRIPT = new URL('./valuation-worker.js', import.meta.url);
+const WORKER_SCRIPT = workerScript(new URL('./valuation-worker.js', import.meta.url));
 /** Lines a batch from the worker: big enough that messages cost little, small enough to stay flat. */
 const BATCH_LINES = 2_000;
 
@@ -145,8 +113,7 @@ export class ValuationThread {
    * file); null where it stays on the calling thread.
    */
   static start(db: Db, job: Omit<ValuationJob, 'dbFile'>): ValuationThread | null {
-    if (db.memory || !fs.existsSync(db.name)) return null;
-    if (WORKER_SCRIPT.protocol !== 'file:' || !fs.existsSync(fileURLToPath(WORKER_SCRIPT))) return null;
+    if (db.memory || !fs.existsSync(db.name) || !WORKER_SCRIPT) return null;
     const workerData: ValuationJob = { ...job, dbFile: db.name };
     return new ValuationThread(new Worker(WORKER_SCRIPT, { workerData }));
   }
