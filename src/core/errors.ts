@@ -56,3 +56,13 @@ export function formatLocation(where: InputLocation): string {
   if (where.column !== undefined) parts.push(`column "${where.column}"`);
   return parts.join(', ');
 }
+
+/**
+ * An output that could not be written, as the user reads it: the file and the
+ * system's code ("cannot write out/valuation.csv: EISDIR"). A WorkspaceError passes
+ * as it is (it already names its file).
+ */
+export function cannotWrite(file: string, err: unknown, hint = 'check that the folder exists and is writable'): WorkspaceError {
+  if (err instanceof WorkspaceError) return err;
+  return new WorkspaceError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint);
+}

@@ -174,7 +174,7 @@ export async function closeCounts(db: Db, options: CloseOptions): Promise<CloseR
   // The latest accepted count of each place is its adjustment.
   const latest = new Map<string, AcceptedLine>();
   for (const a of accepted) {
-    const key = `${a.root.sku}\u0000${a.root.loc_key}\u0000${a.root.lot}`;
+    const key = placeKey(a.root.sku, a.root.loc_key, a.root.lot);
     const prev = latest.get(key);
     if (!prev || a.countedOn > prev.countedOn || (a.countedOn === prev.countedOn && a.final.id > prev.final.id)) latest.set(key, a);
   }
@@ -279,7 +279,6 @@ function referToOpeningStock(db: Db, options: CloseOptions, planId: number, adju
   // The export's plan reads every staged line: not worth it for nothing to write.
   if (adjustments.length === 0) return { rows, notImported };
   const refs = openingStockReferences(db, { odooVersion: options.odooVersion, config: options.config });
-  // A place kept per warehouse has the warehouse as its location key (book.ts).
   // A place kept per warehouse has the warehouse as its location key (book.ts, SQL's upper()).
   const locationOf = (warehouse: string, locKey: string, location: string): ReturnType<typeof refs.location> => refs.location(warehouse, locKey === upperAscii(warehouse) ? '' : locKey, location);
   const quants = new Map<string, QuantCountRow & { lot: string }>();
@@ -319,12 +318,15 @@ function referToOpeningStock(db: Db, options: CloseOptions, planId: number, adju
     for (const p of placesOf.all(planId, quant.sku, quant.lot) as { warehouse: string; location: string; loc_key: string; book_micro: bigint }[]) {
       const resolved = locationOf(p.warehouse, p.loc_key, p.location);
       if (!('ref' in resolved) || resolved.ref !== quant.locationRef) continue;
-      sum.add(latest.get(`${quant.sku}\u0000${p.loc_key}\u0000${quant.lot}`)?.counted ?? fromMicro(p.book_micro));
+      sum.add(latest.get(placeKey(quant.sku, p.loc_key, quant.lot))?.counted ?? fromMicro(p.book_micro));
     }
     rows.push({ locationRef: quant.locationRef, sku: quant.sku, productRef: quant.productRef, lotRef: quant.lotRef, counted: sum.toString(), countedOn: quant.countedOn });
   }
   return { rows, notImported };
 }
+
+/** A place of the plan (sku × location key × lot) as one map key: `latest` is keyed so. */
+const placeKey = (sku: string, locKey: string, lot: string): string => `${sku}\u0000${locKey}\u0000${lot}`;
 
 /** good / total with 4 decimals, rounded half up, exactly; 1 when there is nothing to measure. */
 export function ratio4(good: number, total: number): string {

@@ -14,17 +14,12 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
-import { WorkspaceError } from '../errors.js';
+import { cannotWrite } from '../errors.js';
 import { csvLine, tempNameFor, type CsvValue } from '../reports/csv.js';
 
 const FILE_BUFFER_BYTES = 1024 * 1024;
 /** A UTF-16 code unit is at most 3 bytes of UTF-8. */
 export const MAX_BYTES_PER_CHAR = 3;
-
-function writeError(file: string, err: unknown): WorkspaceError {
-  if (err instanceof WorkspaceError) return err;
-  return new WorkspaceError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check that the folder exists and is writable');
-}
 
 /** Encoded text, many fields in one buffer: `bytes[starts[i] .. starts[i + 1]]` is field i. */
 export interface FieldTable {
@@ -148,7 +143,7 @@ export class LineFile {
     try {
       fd = fs.openSync(temp, 'w');
     } catch (err) {
-      throw writeError(file, err);
+      throw cannotWrite(file, err);
     }
     const out = new LineFile(file, temp, fd);
     const header = Buffer.from(`${csvLine(columns)}\n`, 'utf8');
@@ -178,7 +173,7 @@ export class LineFile {
       let at = 0;
       while (at < bytes.length) at += fs.writeSync(this.fd, bytes, at, bytes.length - at);
     } catch (err) {
-      throw writeError(this.file, err);
+      throw cannotWrite(this.file, err);
     }
   }
 
@@ -193,7 +188,7 @@ export class LineFile {
       return this.hash.digest('hex');
     } catch (err) {
       this.abort();
-      throw writeError(this.file, err);
+      throw cannotWrite(this.file, err);
     }
   }
 

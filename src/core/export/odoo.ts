@@ -14,7 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CheckFailedError, UsageError, WorkspaceError } from '../errors.js';
+import { CheckFailedError, UsageError, cannotWrite } from '../errors.js';
 import { cleanseWorkspace } from '../cleanse/cleanse.js';
 import { cleanseIsStale } from '../reconcile/reconcile.js';
 import { collectGarbage } from '../memory.js';
@@ -181,7 +181,7 @@ function swapInto(stage: string, outDir: string): void {
     fs.rmSync(old, { recursive: true, force: true });
   } catch (err) {
     if (!fs.existsSync(outDir) && fs.existsSync(old)) fs.renameSync(old, outDir);
-    throw new WorkspaceError(`cannot write ${outDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check that the folder is writable');
+    throw cannotWrite(outDir, err, 'check that the folder is writable');
   }
 }
 
@@ -359,7 +359,7 @@ function writeFiles(db: Db, plan: ExportPlan, dir: string, progress: (m: string)
   const roundingRows = function* (): Generator<CsvValue[]> {
     if (quants.roundedLines === 0) return;
     // Lines written have a product number, which orders as its SKU.
-    for (const r of db.prepare('SELECT o.product_n, l.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xquant l ON l.quant_id = o.loc_id WHERE o.rule IS NULL AND o.micro IS NOT NULL ORDER BY o.product_n, l.warehouse, l.location, o.lot').iterate() as IterableIterator<{ product_n: number; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
+    for (const r of db.prepare('SELECT o.product_n, l.warehouse, l.location, o.lot, o.micro, o.rounded FROM op o JOIN xquant l ON l.quant_id = o.quant_id WHERE o.rule IS NULL AND o.micro IS NOT NULL ORDER BY o.product_n, l.warehouse, l.location, o.lot').iterate() as IterableIterator<{ product_n: number; warehouse: string; location: string; lot: string; micro: number; rounded: number }>) {
       yield [plan.products[r.product_n]!.sku, r.warehouse, r.location, r.lot, fromMicro(r.micro), fromMicro(r.rounded), fromMicro(r.rounded - r.micro)];
     }
   };
@@ -481,7 +481,7 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string): QuantTotals {
     held.clear();
     holding = false;
   };
-  let currentLoc = -1;
+  let currentQuant = -1;
   let lastWarehouse: string | undefined;
   let totals = { lines: 0, micro: new ExactSum() };
   let cellBase = 0;
@@ -493,16 +493,16 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string): QuantTotals {
     const widest = placeFields.widest + productFields.widest + lineEnd.widest + 32;
     // op is in file order by rowid; a range of rowids at once (.all) costs less per row than a step per row.
     const last = (db.prepare('SELECT max(rowid) FROM op').pluck().get() as number | null) ?? 0;
-    const range = db.prepare('SELECT loc_id, product_n, lot, rounded, rule IS NULL, micro IS NOT NULL, lot_dropped FROM op WHERE rowid > ? AND rowid <= ? ORDER BY rowid').raw(true);
-    for (let from = 0; from < last; from += ROWS_AT_ONCE) for (const [locId, n, lot, rounded, written, unrounded, dropped] of range.all(from, from + ROWS_AT_ONCE) as [number, number, string, number, number, number, number][]) {
+    const range = db.prepare('SELECT quant_id, product_n, lot, rounded, rule IS NULL, micro IS NOT NULL, lot_dropped FROM op WHERE rowid > ? AND rowid <= ? ORDER BY rowid').raw(true);
+    for (let from = 0; from < last; from += ROWS_AT_ONCE) for (const [quantId, n, lot, rounded, written, unrounded, dropped] of range.all(from, from + ROWS_AT_ONCE) as [number, number, string, number, number, number, number][]) {
       lotsDropped += dropped;
       if (!written) continue;
       roundedLines += unrounded;
-      if (locId !== currentLoc) {
+      if (quantId !== currentQuant) {
         // The previous location fitted the batch whole: its lines go there.
         if (holding) release();
-        currentLoc = locId;
-        place = placeIndex.get(locId)!;
+        currentQuant = quantId;
+        place = placeIndex.get(quantId)!;
         const warehouse = placeRows[place]![2];
         if (!file) open();
         if (file!.rows > 0) {
@@ -569,9 +569,9 @@ function writeQuants(db: Db, plan: ExportPlan, dir: string): QuantTotals {
     } else {
       const sumOf = (w: string): ExactSum => values.get(w) ?? values.set(w, new ExactSum()).get(w)!;
       const warehouseOf = new Map((db.prepare('SELECT quant_id, warehouse FROM xquant').raw(true).all() as [number, string][]).map(([id, w]) => [id, sumOf(w)]));
-      const lines = db.prepare('SELECT loc_id, product_n, rounded FROM op WHERE rowid > ? AND rowid <= ? AND rule IS NULL').raw(true);
+      const lines = db.prepare('SELECT quant_id, product_n, rounded FROM op WHERE rowid > ? AND rowid <= ? AND rule IS NULL').raw(true);
       const last = (db.prepare('SELECT max(rowid) FROM op').pluck().get() as number | null) ?? 0;
-      for (let from = 0; from < last; from += ROWS_AT_ONCE) for (const [locId, n, rounded] of lines.all(from, from + ROWS_AT_ONCE) as [number, number, number][]) add(warehouseOf.get(locId)!, rounded, costUnits[n]!);
+      for (let from = 0; from < last; from += ROWS_AT_ONCE) for (const [quantId, n, rounded] of lines.all(from, from + ROWS_AT_ONCE) as [number, number, number][]) add(warehouseOf.get(quantId)!, rounded, costUnits[n]!);
     }
     return new Map([...values].map(([w, sum]) => [w, sum.total()]));
   };

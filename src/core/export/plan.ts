@@ -337,20 +337,20 @@ FROM xnamed x JOIN xwh w ON w.warehouse = x.warehouse JOIN xloc l ON l.warehouse
   const openingLines = selectedSides
     .map(
       (source) =>
-        `SELECT r.quant_id * 4294967296 + coalesce(s.n, 4294967295) AS place_product, r.quant_id AS loc_id, s.n, q.sku, CASE WHEN s.tracking IN ('lot', 'serial') THEN coalesce(trim(t.lot), '') ELSE '' END AS lot, q.qty_micro AS micro, '${source[0]}' AS side,
+        `SELECT r.quant_id * 4294967296 + coalesce(s.n, 4294967295) AS quant_product, r.quant_id, s.n, q.sku, CASE WHEN s.tracking IN ('lot', 'serial') THEN coalesce(trim(t.lot), '') ELSE '' END AS lot, q.qty_micro AS micro, '${source[0]}' AS side,
            coalesce(trim(t.lot), '') <> '' AND coalesce(s.tracking, 'none') NOT IN ('lot', 'serial') AS lot_dropped, r.unresolved, s.tracking, s.step ${linesOf(source)} AND r.sel AND q.status IN ${USABLE_SQL}`,
     )
     .join('\nUNION ALL\n');
   db.exec(`
 DROP TABLE IF EXISTS temp.op;
-CREATE TEMP TABLE op (product_n INTEGER, sku TEXT, loc_id INTEGER NOT NULL, lot TEXT NOT NULL, rounded INTEGER, micro INTEGER, source TEXT NOT NULL, lot_dropped INTEGER NOT NULL, rule TEXT);
+CREATE TEMP TABLE op (product_n INTEGER, sku TEXT, quant_id INTEGER NOT NULL, lot TEXT NOT NULL, rounded INTEGER, micro INTEGER, source TEXT NOT NULL, lot_dropped INTEGER NOT NULL, rule TEXT);
 ${openingLines === '' ? '' : `
 -- The SKU is kept where a line is not written (a rule) or has no product number: the
 -- findings and rejects are listed by it; written lines take their product's.
 INSERT INTO op
-SELECT product_n, CASE WHEN product_n IS NULL OR rule IS NOT NULL THEN sku END, loc_id, lot, rounded, micro, source, lot_dropped, rule
+SELECT product_n, CASE WHEN product_n IS NULL OR rule IS NOT NULL THEN sku END, quant_id, lot, rounded, micro, source, lot_dropped, rule
 FROM (
-SELECT product_n, sku, loc_id, lot, rounded, CASE WHEN micro <> rounded THEN micro END AS micro, source, lot_dropped,
+SELECT product_n, sku, quant_id, lot, rounded, CASE WHEN micro <> rounded THEN micro END AS micro, source, lot_dropped,
   CASE
     WHEN tracking IS NULL THEN 'product_unresolved'
     WHEN unresolved THEN 'location_unresolved'
@@ -360,16 +360,16 @@ SELECT product_n, sku, loc_id, lot, rounded, CASE WHEN micro <> rounded THEN mic
     WHEN tracking = 'serial' AND rounded <> 1000000 THEN 'serial_qty_not_1'
   END AS rule
 FROM (
-  SELECT x.sku, x.loc_id, x.lot, sum(x.micro) AS micro,
+  SELECT x.sku, x.quant_id, x.lot, sum(x.micro) AS micro,
          CASE WHEN x.step IS NULL THEN sum(x.micro) WHEN sum(x.micro) >= 0 THEN ((sum(x.micro) + x.step / 2) / x.step) * x.step ELSE -(((-sum(x.micro) + x.step / 2) / x.step) * x.step) END AS rounded,
          CASE WHEN min(x.side) = 'P' THEN 'count' ELSE 'book' END AS source,
          max(x.lot_dropped) AS lot_dropped,
          x.tracking, x.n AS product_n, x.unresolved
   FROM (${openingLines}) x
-  -- Place and product as one integer sort faster than their texts, in the same order:
+  -- Quant (Odoo location) and product as one integer sort faster than their texts, in the same order:
   -- products are numbered in SKU order. The SKU only separates lines whose product is
   -- not exported (no number).
-  GROUP BY x.place_product, x.sku, x.lot
+  GROUP BY x.quant_product, x.sku, x.lot
 ));`}`);
   if (products.some((p) => p.tracking === 'serial')) {
     db.exec(`
@@ -392,7 +392,7 @@ UPDATE op SET rule = 'serial_duplicate', sku = (SELECT s.sku FROM xsku s WHERE s
   };
   // op keeps the SKU only of lines without a product number: the others take their product's.
   for (const r of db
-    .prepare('SELECT o.product_n, o.sku, l.warehouse, l.location, o.lot, o.rounded, o.rule, o.source, l.problem FROM op o JOIN xquant l ON l.quant_id = o.loc_id WHERE o.rule IS NOT NULL ORDER BY o.sku, l.warehouse, l.location, o.lot')
+    .prepare('SELECT o.product_n, o.sku, l.warehouse, l.location, o.lot, o.rounded, o.rule, o.source, l.problem FROM op o JOIN xquant l ON l.quant_id = o.quant_id WHERE o.rule IS NOT NULL ORDER BY o.sku, l.warehouse, l.location, o.lot')
     .iterate() as IterableIterator<{ product_n: number | null; sku: string; warehouse: string; location: string; lot: string; rounded: number; rule: string; source: string; problem: string | null }>) {
     const qty = fromMicro(r.rounded);
     const record = `${r.sku} @ ${r.location || r.warehouse}${r.lot ? ` / ${r.lot}` : ''}`;

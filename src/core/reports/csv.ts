@@ -24,7 +24,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { WorkspaceError } from '../errors.js';
+import { cannotWrite } from '../errors.js';
 
 export type CsvValue = string | number | null | undefined;
 
@@ -72,12 +72,6 @@ export function csvLine(values: readonly CsvValue[]): string {
   return line;
 }
 
-function workspaceError(file: string, err: unknown): WorkspaceError {
-  if (err instanceof WorkspaceError) return err;
-  const code = (err as NodeJS.ErrnoException).code;
-  return new WorkspaceError(`cannot write ${file}: ${code ?? (err as Error).message}`, 'check that the folder exists and is writable');
-}
-
 type State = 'open' | 'closing' | 'closed' | 'aborted';
 
 export class CsvWriter {
@@ -117,7 +111,7 @@ export class CsvWriter {
       return new CsvWriter(file, temp, stream, columns);
     } catch (err) {
       await fs.promises.rm(temp, { force: true }).catch(() => undefined);
-      throw workspaceError(file, err);
+      throw cannotWrite(file, err);
     }
   }
 
@@ -132,7 +126,7 @@ export class CsvWriter {
    */
   write(values: readonly CsvValue[]): void | Promise<void> {
     if (this.state !== 'open') throw new Error(`CSV writer for ${this.file} is ${this.state}`);
-    if (this.failure) throw workspaceError(this.file, this.failure);
+    if (this.failure) throw cannotWrite(this.file, this.failure);
     if (values.length !== this.width) throw new Error(`CSV row has ${values.length} values for ${this.width} columns`);
     let buffer = this.buffer;
     for (let i = 0; i < values.length; i++) {
@@ -153,7 +147,7 @@ export class CsvWriter {
    */
   writeLine(line: string): void | Promise<void> {
     if (this.state !== 'open') throw new Error(`CSV writer for ${this.file} is ${this.state}`);
-    if (this.failure) throw workspaceError(this.file, this.failure);
+    if (this.failure) throw cannotWrite(this.file, this.failure);
     this.buffer += `${line}\n`;
     this.dataRows++;
     if (this.buffer.length >= CHUNK_CHARS) return this.flush();
@@ -171,14 +165,14 @@ export class CsvWriter {
     if (this.stream.write(chunk)) return;
     return new Promise<void>((resolve, reject) => {
       if (this.stream.destroyed) {
-        reject(workspaceError(this.file, this.failure ?? new Error('stream closed')));
+        reject(cannotWrite(this.file, this.failure ?? new Error('stream closed')));
         return;
       }
       const done = (err?: Error): void => {
         this.stream.off('drain', onDrain);
         this.stream.off('error', done);
         this.stream.off('close', onClose);
-        if (err) reject(workspaceError(this.file, err));
+        if (err) reject(cannotWrite(this.file, err));
         else resolve();
       };
       const onDrain = (): void => done();
@@ -208,7 +202,7 @@ export class CsvWriter {
       this.state = 'aborted';
       this.stream.destroy();
       await fs.promises.rm(this.temp, { force: true }).catch(() => undefined);
-      throw workspaceError(this.file, err);
+      throw cannotWrite(this.file, err);
     }
   }
 

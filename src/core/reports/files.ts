@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type ExcelJS from 'exceljs';
-import { WorkspaceError } from '../errors.js';
+import { cannotWrite } from '../errors.js';
 import { tempNameFor } from './csv.js';
 
 /** The date every generated workbook carries: data files hold no run time (the audit trail does). */
@@ -42,7 +42,7 @@ export function writeFileAtomic(file: string, bytes: string | Uint8Array): void 
     fs.renameSync(temp, file);
   } catch (err) {
     fs.rmSync(temp, { force: true });
-    throw new WorkspaceError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check that the folder exists and is writable');
+    throw cannotWrite(file, err);
   }
 }
 
@@ -135,11 +135,6 @@ export async function waitForZip(ws: ExcelJS.Worksheet): Promise<void> {
   }
 }
 
-function ioError(file: string, err: unknown): WorkspaceError {
-  if (err instanceof WorkspaceError) return err;
-  return new WorkspaceError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check that the folder exists and is writable');
-}
-
 async function openTemp(file: string, temp: string): Promise<fs.WriteStream> {
   try {
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
@@ -154,7 +149,7 @@ async function openTemp(file: string, temp: string): Promise<fs.WriteStream> {
     return stream;
   } catch (err) {
     await fs.promises.rm(temp, { force: true }).catch(() => undefined);
-    throw ioError(file, err);
+    throw cannotWrite(file, err);
   }
 }
 
@@ -189,7 +184,7 @@ export async function writeStreamedWorkbook<R>(file: string, write: (wb: ExcelJS
       await stampZipEntries(temp, WORKBOOK_DATE);
       await fs.promises.rename(temp, file);
     } catch (err) {
-      throw ioError(file, err);
+      throw cannotWrite(file, err);
     }
     return result;
   } catch (err) {
@@ -197,7 +192,7 @@ export async function writeStreamedWorkbook<R>(file: string, write: (wb: ExcelJS
     zip?.abort?.();
     out.destroy();
     await fs.promises.rm(temp, { force: true }).catch(() => undefined);
-    if (ioFailure) throw ioError(file, ioFailure);
+    if (ioFailure) throw cannotWrite(file, ioFailure);
     throw err;
   }
 }
