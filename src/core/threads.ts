@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { CheckFailedError, InputError, InvsyncError, UsageError, WorkspaceError, type InputLocation } from './errors.js';
 
 /**
@@ -42,4 +43,38 @@ export function errorFromThread(e: ThreadError): Error {
   const err: Error = type ? (Object.create(type.prototype) as Error) : new Error(e.message);
   Object.assign(err, { name: e.name, message: e.message, stack: e.stack }, type ? { exitCode: type.exitCode, hint: e.hint, where: e.where } : {});
   return err;
+}
+
+/**
+ * Messages from a worker, taken one at a time, in order. A message `{ type: 'error',
+ * error }` throws that error, back in its own type; a worker that fails or exits
+ * fails what waits, and what is asked after.
+ */
+export class Inbox<M extends { type: string }> {
+  private readonly queue: M[] = [];
+  private waiting: { resolve: (m: M) => void; reject: (err: Error) => void } | null = null;
+  private failure: Error | null = null;
+
+  constructor(worker: Worker, name: string) {
+    worker.on('message', (m: M) => {
+      if (this.waiting) {
+        const w = this.waiting;
+        this.waiting = null;
+        w.resolve(m);
+      } else this.queue.push(m);
+    });
+    const fail = (err: Error): void => {
+      this.failure ??= err;
+      this.waiting?.reject(this.failure);
+      this.waiting = null;
+    };
+    worker.on('error', fail);
+    worker.on('exit', () => fail(new Error(`${name} stopped before it finished`)));
+  }
+
+  async next(): Promise<Exclude<M, { type: 'error' }>> {
+    const m = this.queue.shift() ?? (await new Promise<M>((resolve, reject) => (this.failure ? reject(this.failure) : (this.waiting = { resolve, reject }))));
+    if (m.type === 'error') throw errorFromThread((m as unknown as { error: ThreadError }).error);
+    return m as Exclude<M, { type: 'error' }>;
+  }
 }

@@ -12,7 +12,7 @@
  * flat whichever thread is faster.
  */
 import { Worker } from 'node:worker_threads';
-import { errorFromThread, workerScript, type ThreadError } from '../threads.js';
+import { Inbox, workerScript, type ThreadError } from '../threads.js';
 import type { RawRow, RawSheet, ReadOptions, WorkbookSource } from './types.js';
 
 const WORKER_SCRIPT = workerScript(new URL('./xlsx-worker.js', import.meta.url));
@@ -21,36 +21,6 @@ export const IN_FLIGHT = 8;
 
 export type FromXlsxWorker = { type: 'sheet'; name: string } | { type: 'rows'; rows: RawRow[] } | { type: 'sheetEnd' } | { type: 'end' } | { type: 'error'; error: ThreadError };
 
-/** Messages from a worker, taken one at a time, in order. */
-class Inbox {
-  private readonly queue: FromXlsxWorker[] = [];
-  private waiting: { resolve: (m: FromXlsxWorker) => void; reject: (err: Error) => void } | null = null;
-  private failure: Error | null = null;
-
-  constructor(worker: Worker) {
-    worker.on('message', (m: FromXlsxWorker) => {
-      if (this.waiting) {
-        const w = this.waiting;
-        this.waiting = null;
-        w.resolve(m);
-      } else this.queue.push(m);
-    });
-    const fail = (err: Error): void => {
-      this.failure ??= err;
-      this.waiting?.reject(this.failure);
-      this.waiting = null;
-    };
-    worker.on('error', fail);
-    worker.on('exit', () => fail(new Error('the xlsx reader thread stopped before it finished')));
-  }
-
-  async next(): Promise<Exclude<FromXlsxWorker, { type: 'error' }>> {
-    const m = this.queue.shift() ?? (await new Promise<FromXlsxWorker>((resolve, reject) => (this.failure ? reject(this.failure) : (this.waiting = { resolve, reject }))));
-    if (m.type === 'error') throw errorFromThread(m.error);
-    return m;
-  }
-}
-
 /** readXlsx on a worker thread; null where there is no compiled worker script (then readXlsx on this thread). */
 export function readXlsxOnThread(file: string, options: ReadOptions): WorkbookSource | null {
   if (!WORKER_SCRIPT) return null;
@@ -58,7 +28,7 @@ export function readXlsxOnThread(file: string, options: ReadOptions): WorkbookSo
     info: { format: 'xlsx', readOnThread: true },
     async *sheets(): AsyncGenerator<RawSheet> {
       const worker = new Worker(WORKER_SCRIPT, { workerData: { file, options } });
-      const inbox = new Inbox(worker);
+      const inbox = new Inbox<FromXlsxWorker>(worker, 'the xlsx reader thread');
       try {
         for (;;) {
           const m = await inbox.next();

@@ -21,7 +21,7 @@
 import fs from 'node:fs';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { writeCsv } from '../reports/csv.js';
-import { errorForThread, errorFromThread, workerScript, type ThreadError } from '../threads.js';
+import { Inbox, errorForThread, workerScript, type ThreadError } from '../threads.js';
 import { openDatabase, type Db } from '../staging/database.js';
 import { openValuationLeg, type Selection, type ValuationFigures, type ValuationLeg } from './engine.js';
 import type { ToleranceConfig } from './tolerance.js';
@@ -78,34 +78,17 @@ type FromWorker = { type: 'report'; report: ValuationReport } | { type: 'lines';
 export class ValuationThread {
   /** Resolves once valuation.csv is written; rejects with the worker's error. */
   readonly report: Promise<ValuationReport>;
-  private waiting: { resolve: (m: FromWorker) => void; reject: (err: Error) => void } | null = null;
-  private failure: Error | null = null;
+  private readonly inbox: Inbox<FromWorker>;
   private readonly exited: Promise<void>;
 
   private constructor(private readonly worker: Worker) {
-    let settle!: { resolve: (r: ValuationReport) => void; reject: (err: Error) => void };
-    this.report = new Promise((resolve, reject) => (settle = { resolve, reject }));
-    this.report.catch(() => undefined); // awaited later, or never when the main thread fails first
-    const fail = (err: Error): void => {
-      this.failure ??= err;
-      settle.reject(this.failure);
-      this.waiting?.reject(this.failure);
-      this.waiting = null;
-    };
-    worker.on('message', (m: FromWorker) => {
-      if (m.type === 'report') settle.resolve(m.report);
-      else if (m.type === 'error') fail(errorFromThread(m.error));
-      else {
-        const w = this.waiting;
-        this.waiting = null;
-        w?.resolve(m);
-      }
+    this.inbox = new Inbox<FromWorker>(worker, 'the valuation thread');
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    this.report = this.inbox.next().then((m) => {
+      if (m.type !== 'report') throw new Error(`unexpected message from the valuation thread: ${m.type}`);
+      return m.report;
     });
-    worker.on('error', (err) => fail(err));
-    this.exited = new Promise((resolve) => worker.once('exit', () => {
-      fail(new Error('the valuation thread stopped before it finished'));
-      resolve();
-    }));
+    this.report.catch(() => undefined); // awaited later, or never when the main thread fails first
   }
 
   /**
@@ -121,11 +104,8 @@ export class ValuationThread {
   /** The leg's lines (`select` as in ValuationLeg.lines), in batches from the worker; only after the report. */
   async *lines(select: Selection): AsyncGenerator<ValuationLine> {
     for (;;) {
-      const batch = await new Promise<FromWorker>((resolve, reject) => {
-        if (this.failure) return reject(this.failure);
-        this.waiting = { resolve, reject };
-        this.worker.postMessage({ type: 'lines', select, count: BATCH_LINES });
-      });
+      this.worker.postMessage({ type: 'lines', select, count: BATCH_LINES });
+      const batch = await this.inbox.next();
       if (batch.type !== 'lines') throw new Error(`unexpected message from the valuation thread: ${batch.type}`);
       yield* batch.lines;
       if (batch.done) return;
