@@ -234,14 +234,14 @@ interface Setup {
  * The working tables of `sides` on `db`, and what both legs share: the context, the
  * decimal cache and the SQL functions that use it.
  */
-function setUp(db: Db, tolerances: ToleranceConfig, sides?: readonly Side[]): Setup {
+function setUp(db: Db, tolerances: ToleranceConfig, work: { sides?: readonly Side[]; cacheMb: number }): Setup {
   // The temporary tables hold a row per staged line: on disk with a bounded cache, not
   // in memory, so a million lines per side do not cost a gigabyte. Left so: the lines
-  // stream from them until the command ends. The value leg alone (on its own thread,
-  // beside the quantity leg's connection) keeps half the cache: two connections, one
-  // memory budget.
-  tempTablesOnDisk(db, sides ? 16 : 32);
-  prepare(db, sides);
+  // stream from them until the command ends. The caller sizes the cache: the value leg
+  // alone (on its own thread, beside the quantity leg's connection) takes half of what
+  // the whole reconciliation does, two connections sharing one memory budget.
+  tempTablesOnDisk(db, work.cacheMb);
+  prepare(db, work.sides);
   // Memory holds no per-item data unless a tolerance needs it (a million-line workspace
   // has hundreds of thousands of items).
   const categories = new Map<string, string | null>();
@@ -323,7 +323,7 @@ function valuationLeg(db: Db, setup: Setup): ValuationLeg {
 
 /** The value leg alone on `db`: its own working tables (the book sides only) and walks. */
 export function openValuationLeg(db: Db, options: { tolerances: ToleranceConfig }): ValuationLeg {
-  return valuationLeg(db, setUp(db, options.tolerances, ['E', 'W']));
+  return valuationLeg(db, setUp(db, options.tolerances, { sides: ['E', 'W'], cacheMb: 16 }));
 }
 
 /**
@@ -332,7 +332,7 @@ export function openValuationLeg(db: Db, options: { tolerances: ToleranceConfig 
  * available here, and summary() takes its figures.
  */
 export function openReconciliation(db: Db, options: { tolerances: ToleranceConfig; valuation?: 'here' | 'elsewhere' }): Reconciliation {
-  const setup = setUp(db, options.tolerances);
+  const setup = setUp(db, options.tolerances, { cacheMb: 32 });
   const { ctx, decimals, wmsWarehouses } = setup;
   const unmapped = unmappedLines(db);
   const setAside = buildQuantityTable(db, wmsWarehouses, decimals, unmapped);

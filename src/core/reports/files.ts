@@ -35,7 +35,7 @@ export async function workbookBytes(wb: ExcelJS.Workbook, date: Date = WORKBOOK_
 /** Writes `bytes` to `file` through a temporary name in the same folder, then renames. */
 export function writeFileAtomic(file: string, bytes: string | Uint8Array): void {
   const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}`);
+  const temp = tempNameFor(file);
   try {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(temp, bytes);
