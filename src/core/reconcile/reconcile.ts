@@ -5,11 +5,13 @@
  * half-written report. Cleansing runs first when the staged data changed since the
  * last cleanse (the comparison needs canonical SKUs and base units).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { catalogueFor, cleanseWorkspace } from '../cleanse/cleanse.js';
 import { decimalsOf } from '../uom/index.js';
 import type { Db } from '../staging/database.js';
-import { writeCsv } from '../reports/csv.js';
+import { cannotWrite } from '../errors.js';
+import { tempNameFor, writeCsv } from '../reports/csv.js';
 import { writeFileAtomic } from '../reports/files.js';
 import { DEFAULT_MAX_DETAIL_ROWS, writeReconcileWorkbook, type DetailSelection, type Lines } from '../reports/reconcile-workbook.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
@@ -77,7 +79,11 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
   const cap = options.maxDetailRows ?? DEFAULT_MAX_DETAIL_ROWS;
   // The value leg runs beside the quantity leg on a second thread where it can: it
   // reads only what is committed, and a cleanse in this run is not (valuation-thread.ts).
-  const thread = options.secondThread && !cleansedFirst && !options.cleansed ? ValuationThread.start(db, { tolerances, file: files.valuation, cap }) : null;
+  // It writes valuation.csv under a name of its own, renamed here once the files before
+  // it are written, so that a failure leaves the same files as on one thread.
+  const valuationAside = tempNameFor(files.valuation);
+  const thread = options.secondThread && !cleansedFirst && !options.cleansed ? ValuationThread.start(db, { tolerances, file: valuationAside, cap }) : null;
+  let valuationPlaced = false;
   try {
     const result = openReconciliation(db, { tolerances, valuation: thread ? 'elsewhere' : 'here' });
     options.onProgress?.('writing reports', result.counts.quantity);
@@ -90,6 +96,12 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
     const decimals = unitDecimals(db, options.config);
     const currency = currencyOf(db);
     const valuation = thread ? await thread.report : await writeValuationCsv(result.valuation!, files.valuation, cap);
+    if (thread) {
+      await fs.promises.rename(valuationAside, files.valuation).catch((err: unknown) => {
+        throw cannotWrite(files.valuation, err);
+      });
+      valuationPlaced = true;
+    }
     const summary = result.summary(valuation.figures);
     writeFileAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
     const valuationLines = (select: Selection): Lines<ValuationLine> =>
@@ -106,6 +118,7 @@ export async function reconcile(db: Db, options: ReconcileOptions): Promise<Reco
     return { summary, files, cleansedFirst, failed: failingMeasures(summary, thresholds), threads: thread ? 2 : 1 };
   } finally {
     await thread?.close();
+    if (thread && !valuationPlaced) await fs.promises.rm(valuationAside, { force: true });
   }
 }
 
